@@ -1,0 +1,139 @@
+"""The public entry point: a case in, a ranked and traced differential out.
+
+The experta engine class is compiled once per process; each thread keeps its own
+instance and reuses it (``reset()`` then ``run()``), because building experta's
+matching network costs about a millisecond per rule and an instance is not thread-safe.
+The command line and the app both call ``diagnose``.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from engine.case import Case
+from engine.compiler import Derived, Evidence, Firing, TracingEngine, case_facts, compile_engine
+from engine.facts import observations
+from engine.knowledge import RULES_DIR, KnowledgeBase, load_knowledge
+from engine.scoring import CauseScore, EvidenceItem, rank
+
+DISCLAIMER = (
+    "Educational use only: scores are relative plausibility for teaching, not a diagnosis."
+)
+
+
+@dataclass
+class Diagnosis:
+    case_id: str
+    differential: list[CauseScore]
+    derived: list[str]
+    evidence: list[EvidenceItem]
+    trace: list[Firing]
+    next_steps: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def rank_of(self, cause: str) -> int | None:
+        for position, entry in enumerate(self.differential, start=1):
+            if entry.cause == cause:
+                return position
+        return None
+
+    def to_contract(self) -> dict[str, Any]:
+        """The JSON object of CONTRACT section 3."""
+        return {
+            "case_id": self.case_id,
+            "differential": [
+                {
+                    "cause": e.cause,
+                    "label": e.label,
+                    "score": e.score,
+                    "category": e.category,
+                    "must_not_miss": e.must_not_miss,
+                    "supporting": e.supporting,
+                    "opposing": e.opposing,
+                }
+                for e in self.differential
+            ],
+            "next_steps": self.next_steps,
+            "warnings": self.warnings,
+        }
+
+
+class Diagnoser:
+    """A knowledge base compiled once, with one reusable engine instance per thread."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.engine_class = compile_engine(kb)
+        self._local = threading.local()
+
+    def _engine(self) -> TracingEngine:
+        engine = getattr(self._local, "engine", None)
+        if engine is None:
+            engine = self.engine_class()
+            self._local.engine = engine
+        return engine
+
+    def run(self, case: Case) -> tuple[list[str], list[EvidenceItem], list[Firing]]:
+        """Fire the rules on a case; return derived facts, evidence and the firing trace."""
+        engine = self._engine()
+        engine.reset()
+        engine.declare(*case_facts(observations(case.without_expected())))
+        engine.run()
+        derived: list[str] = []
+        evidence: list[EvidenceItem] = []
+        for fact in engine.facts.values():
+            if isinstance(fact, Derived):
+                derived.append(fact["name"])
+            elif isinstance(fact, Evidence):
+                evidence.append(
+                    EvidenceItem(fact["rule"], fact["cause"], fact["direction"], fact["weight"])
+                )
+        return sorted(derived), evidence, list(engine.trace)
+
+    def diagnose(self, case: Case) -> Diagnosis:
+        derived, evidence, trace = self.run(case)
+        differential = rank(self.kb, case.patient.age, evidence)
+        return Diagnosis(
+            case_id=case.id,
+            differential=differential,
+            derived=derived,
+            evidence=evidence,
+            trace=trace,
+            next_steps=self.next_steps(differential),
+            warnings=self.warnings(differential),
+        )
+
+    def next_steps(self, differential: list[CauseScore], leaders: int = 3) -> list[str]:
+        """Next steps named by the knowledge base for the leading causes, leader first."""
+        steps: dict[str, None] = {}
+        for entry in differential[:leaders]:
+            for step in self.kb.causes[entry.cause].next_steps:
+                steps.setdefault(self.kb.next_steps[step].label, None)
+        return list(steps)
+
+    def warnings(self, differential: list[CauseScore], leaders: int = 3) -> list[str]:
+        notes = [DISCLAIMER]
+        if not differential:
+            notes.append("No rule fired: record more findings before reading anything into this.")
+        urgent = [e.label for e in differential[:leaders] if e.must_not_miss]
+        if urgent:
+            notes.append(
+                "Must-not-miss cause(s) among the leaders: " + ", ".join(urgent)
+                + ". Exclude them actively."
+            )
+        return notes
+
+
+@lru_cache(maxsize=4)
+def get_diagnoser(rules_dir: Path = RULES_DIR) -> Diagnoser:
+    """The process-wide diagnoser for a rules folder (compiled on first use)."""
+    return Diagnoser(load_knowledge(rules_dir))
+
+
+def diagnose(case: Case) -> Diagnosis:
+    """Diagnose one case with the default knowledge base."""
+    return get_diagnoser().diagnose(case)
