@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import operator
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from experta import AND, AS, NOT, OR, Fact, KnowledgeEngine, P, Rule
@@ -62,6 +62,12 @@ class TracingEngine(KnowledgeEngine):
         self.trace = []
 
     def conclude(self, placed: PlacedRule, matched: dict[str, Fact]) -> None:
+        """Declare the rule's conclusions and record the firing.
+
+        A rule whose condition holds in several ways (an 'any') is activated once per
+        way; the conclusions are the same facts, so the trace keeps one firing per rule
+        and gathers everything it matched.
+        """
         conclusions: list[str] = []
         for effect in placed.rule.then:
             if effect.derive:
@@ -77,9 +83,14 @@ class TracingEngine(KnowledgeEngine):
                     )
                 )
                 conclusions.append(f"{effect.direction}:{effect.cause}")
-        seen = [_describe_fact(matched[key]) for key in sorted(matched)]
+        seen = tuple(_describe_fact(matched[key]) for key in sorted(matched))
+        for index, earlier in enumerate(self.trace):
+            if earlier.rule_id == placed.rule.id:
+                merged = earlier.matched + tuple(m for m in seen if m not in earlier.matched)
+                self.trace[index] = replace(earlier, matched=merged)
+                return
         self.trace.append(
-            Firing(len(self.trace) + 1, placed.rule.id, placed.level, tuple(seen), tuple(conclusions))
+            Firing(len(self.trace) + 1, placed.rule.id, placed.level, seen, tuple(conclusions))
         )
 
 

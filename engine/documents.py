@@ -88,7 +88,7 @@ def parse_text(text: str, source: str, *, as_json: bool = False) -> Any:
     try:
         if as_json:
             return json.loads(text, parse_constant=_reject_constant)
-        return yaml.load(text, Loader=_BoundedSafeLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_BoundedSafeLoader)
     except json.JSONDecodeError as exc:
         raise InputError(source, [Problem("", f"invalid JSON: {exc}")]) from None
     except ValueError as exc:
@@ -171,7 +171,8 @@ def _message(error: Any, model: type[BaseModel], loc: tuple[Any, ...]) -> str:
     message = str(error["msg"])
     if message.startswith("Value error, "):
         message = message.removeprefix("Value error, ")
-    if kind in {"int_type", "float_type", "int_from_float", "string_type", "list_type"}:
+    if kind in {"int_type", "float_type", "int_from_float", "string_type", "list_type",
+                "less_than_equal", "greater_than_equal", "less_than", "greater_than"}:
         return f"{message} (got {given!r})"
     return message
 

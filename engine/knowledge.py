@@ -308,6 +308,17 @@ class Glossary(_Strict):
         return entry.help if entry else ""
 
 
+class PlainLanguage(_Strict):
+    """Patient-facing paragraphs for the plain-language summary ({causes}, {tests} filled in)."""
+
+    intro: str = ""
+    leaders: str = "{causes}"
+    by_category: dict[str, str] = {}
+    next_steps: str = "{tests}"
+    support: str = ""
+    disclaimer: str = ""
+
+
 # ---------------------------------------------------------------- the whole knowledge base
 
 
@@ -332,6 +343,7 @@ class KnowledgeBase:
     rules: list[PlacedRule]
     families: dict[str, RuleFile] = field(default_factory=dict)
     glossary: Glossary = field(default_factory=Glossary)
+    plain_language: PlainLanguage = field(default_factory=PlainLanguage)
 
     @cached_property
     def rules_by_id(self) -> dict[str, PlacedRule]:
@@ -358,7 +370,10 @@ def load_knowledge(directory: Path = RULES_DIR) -> KnowledgeBase:
     steps: NextStepFile = _load(directory / "next_steps.yaml", NextStepFile)
     glossary_path = directory / "glossary.yaml"
     glossary: Glossary = _load(glossary_path, Glossary) if glossary_path.exists() else Glossary()
-    special = {"causes.yaml", "references.yaml", "next_steps.yaml", "glossary.yaml"}
+    plain_path = directory / "plain_language.yaml"
+    plain: PlainLanguage = _load(plain_path, PlainLanguage) if plain_path.exists() else PlainLanguage()
+    special = {"causes.yaml", "references.yaml", "next_steps.yaml", "glossary.yaml",
+               "plain_language.yaml"}
     families: dict[str, RuleFile] = {}
     owners: dict[str, str] = {}
     for path in sorted(directory.glob("*.yaml")):
@@ -376,6 +391,7 @@ def load_knowledge(directory: Path = RULES_DIR) -> KnowledgeBase:
         rules=[],
         families={rf.family: rf for rf in families.values()},
         glossary=glossary,
+        plain_language=plain,
     )
     problems: dict[str, list[Problem]] = defaultdict(list)
     _collect(kb, families, owners, problems)
