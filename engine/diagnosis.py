@@ -28,6 +28,7 @@ DISCLAIMER = (
 @dataclass
 class Diagnosis:
     case_id: str
+    age: int
     differential: list[CauseScore]
     derived: list[str]
     evidence: list[EvidenceItem]
@@ -99,6 +100,7 @@ class Diagnoser:
         differential = rank(self.kb, case.patient.age, evidence)
         return Diagnosis(
             case_id=case.id,
+            age=case.patient.age,
             differential=differential,
             derived=derived,
             evidence=evidence,

@@ -8,6 +8,7 @@ reorder the leading causes are reported.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ from engine.compiler import Firing
 from engine.diagnosis import Diagnoser, Diagnosis
 from engine.facts import ABSENT_OF, FIELDS, Kind
 from engine.knowledge import KnowledgeBase, PlainLanguage
+from engine.scoring import CauseScore, EvidenceItem, rank
 
 LEADERS = 3
 MAX_DISCRIMINATORS = 8
@@ -243,7 +245,7 @@ def _probe_values(name: str, tests: set[tuple[str, Any]]) -> list[float]:
     bounds = sorted({float(v) for _, v in tests})
     if not bounds:
         return []
-    points = [bounds[0] / 2] + [(a + b) / 2 for a, b in zip(bounds, bounds[1:], strict=False)]
+    points = [bounds[0] / 2] + [(a + b) / 2 for a, b in itertools.pairwise(bounds)]
     points.append(bounds[-1] * 1.25 if bounds[-1] > 0 else 1.0)
     limit = 4.0 if name == "adc" else 100.0
     return [round(min(p, limit), 3) for p in points]
@@ -409,3 +411,36 @@ def _chain_lines(chain: dict[str, Any], indent: str) -> list[str]:
             lines.extend(_chain_lines(sub, indent + "  "))
     return lines
 
+
+
+# ---------------------------------------------------------------- teaching helpers
+
+
+def ranking_after_step(kb: KnowledgeBase, diagnosis: Diagnosis, step: int) -> list[CauseScore]:
+    """The differential as it stood after the first ``step`` firings (for stepping through)."""
+    evidence: list[EvidenceItem] = []
+    for firing in diagnosis.trace[:step]:
+        rule = kb.rules_by_id[firing.rule_id].rule
+        for effect in rule.then:
+            if effect.cause and effect.direction and effect.weight:
+                evidence.append(EvidenceItem(rule.id, effect.cause, effect.direction, effect.weight))
+    age = diagnosis.age
+    return rank(kb, age, evidence)
+
+
+def compare(before: Diagnosis, after: Diagnosis, limit: int = 8) -> list[dict[str, Any]]:
+    """How each cause moved between two diagnoses (rank and score), for 'toggle a finding'."""
+    old = {e.cause: (i, e) for i, e in enumerate(before.differential, start=1)}
+    rows = []
+    for i, entry in enumerate(after.differential[:limit], start=1):
+        previous = old.get(entry.cause)
+        rows.append({
+            "cause": entry.cause,
+            "label": entry.label,
+            "rank": i,
+            "previous_rank": previous[0] if previous else None,
+            "score": entry.score,
+            "previous_score": previous[1].score if previous else 0.0,
+            "moved": (previous[0] - i) if previous else None,
+        })
+    return rows

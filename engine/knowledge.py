@@ -8,6 +8,7 @@ facts are declared, no cycles). A malformed file fails here with file, rule and 
 from __future__ import annotations
 
 import difflib
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -20,7 +21,8 @@ from engine.documents import InputError, Problem, read_document, validate
 from engine.facts import FIELDS, Kind
 from engine.vocabulary import CauseId
 
-RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+# MARROWDX_RULES lets an educator point the tools at their own knowledge folder.
+RULES_DIR = Path(os.environ.get("MARROWDX_RULES") or Path(__file__).resolve().parent.parent / "rules")
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 RefKey = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]

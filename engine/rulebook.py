@@ -160,7 +160,8 @@ def _field_contradiction(name: str, literals: list[Literal_], derivable: set[str
         for test in positives:
             options = {str(v) for v in test.values} - excluded
             if not options & derivable:
-                return f"needs fact {' or '.join(map(str, test.values))}, which is never derived or is excluded"
+                names = " or ".join(map(str, test.values))
+                return f"needs fact {names}, which is never derived or is excluded"
         return None
     spec = FIELDS[name]
     if spec.kind is Kind.number:

@@ -1,0 +1,46 @@
+"""Shared fixtures: the real knowledge base, compiled once, and paths to shared material."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from engine.diagnosis import Diagnoser, get_diagnoser
+from engine.knowledge import RULES_DIR, KnowledgeBase
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = ROOT / "cases"
+SHARED = ROOT.parent / "shared"
+EXAMPLES = SHARED / "examples"
+
+
+@pytest.fixture(scope="session")
+def diagnoser() -> Diagnoser:
+    return get_diagnoser()
+
+
+@pytest.fixture(scope="session")
+def kb(diagnoser: Diagnoser) -> KnowledgeBase:
+    return diagnoser.kb
+
+
+@pytest.fixture
+def rules_copy(tmp_path: Path) -> Path:
+    """The shared knowledge files (no family files) in a scratch folder, to build test bases."""
+    target = tmp_path / "rules"
+    target.mkdir()
+    for name in ("causes.yaml", "references.yaml", "next_steps.yaml", "glossary.yaml",
+                 "plain_language.yaml"):
+        shutil.copy(RULES_DIR / name, target / name)
+    return target
+
+
+def minimal_case(**findings: object) -> dict[str, object]:
+    """A valid case document; keyword arguments override findings."""
+    return {
+        "id": "test-case",
+        "patient": {"age": 50, "sex": "female"},
+        "findings": {"distribution": "diffuse", "t1": "intermediate", **findings},
+    }

@@ -1,0 +1,102 @@
+"""Forward chaining: derived facts feed later rules, in stratified order, whatever the agenda."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from engine.case import case_from_data
+from engine.diagnosis import Diagnoser
+from engine.knowledge import load_knowledge
+from tests.conftest import minimal_case
+
+CHAIN = """family: chain
+title: A three-level chain for the tests
+facts:
+  - {id: dark_marrow, label: Dark marrow, description: level one fact derived from T1}
+  - {id: dark_without_fat, label: Dark without fat, description: level two fact from a level one fact}
+rules:
+  - id: chain-1-dark
+    when: {t1: hypointense}
+    then: {derive: dark_marrow}
+    rationale: First link, reads a raw finding.
+    refs: [Carroll1997]
+  - id: chain-2-no-fat
+    when:
+      all:
+        - {fact: dark_marrow}
+        - not: {signs: bulls_eye_sign}
+    then: {derive: dark_without_fat}
+    rationale: Second link, reads the first derived fact.
+    refs: [Carroll1997]
+  - id: chain-3-evidence
+    when: {fact: dark_without_fat}
+    then: {support: multiple_myeloma, weight: 2}
+    rationale: Third link, turns the second derived fact into evidence.
+    refs: [Carroll1997]
+  - id: chain-3-guard
+    when:
+      all:
+        - {t1: hypointense}
+        - not: {fact: dark_without_fat}
+    then: {support: normal_marrow_variant, weight: 1}
+    rationale: Fires only if the level-two fact was never derived; it must see the complete facts.
+    refs: [Carroll1997]
+  - id: chain-absent-fever
+    when: {absent_history: fever}
+    then: {oppose: osteomyelitis, weight: 1}
+    rationale: A negative finding is a fact of its own.
+    refs: [Carroll1997]
+"""
+
+
+def _diagnoser(rules_copy: Path) -> Diagnoser:
+    (rules_copy / "chain.yaml").write_text(CHAIN)
+    return Diagnoser(load_knowledge(rules_copy))
+
+
+def test_a_derived_fact_triggers_a_later_rule_two_levels_deep(rules_copy: Path) -> None:
+    diagnoser = _diagnoser(rules_copy)
+    result = diagnoser.diagnose(case_from_data(minimal_case(t1="hypointense"), "t"))
+    assert result.derived == ["dark_marrow", "dark_without_fat"]
+    order = [f.rule_id for f in result.trace]
+    assert order == ["chain-1-dark", "chain-2-no-fat", "chain-3-evidence"]
+    assert [f.level for f in result.trace] == [0, 1, 2]
+    assert result.differential[0].cause == "multiple_myeloma"
+    assert result.differential[0].supporting == ["chain-3-evidence"]
+
+
+def test_negation_waits_for_the_facts_it_tests(rules_copy: Path) -> None:
+    diagnoser = _diagnoser(rules_copy)
+    fired = {f.rule_id for f in diagnoser.diagnose(
+        case_from_data(minimal_case(t1="hypointense"), "t")).trace}
+    assert "chain-3-guard" not in fired
+    fired = {f.rule_id for f in diagnoser.diagnose(
+        case_from_data(minimal_case(t1="hypointense", signs=["bulls_eye_sign"]), "t")).trace}
+    assert "chain-3-guard" in fired and "chain-3-evidence" not in fired
+
+
+def test_unknown_is_not_absent(rules_copy: Path) -> None:
+    diagnoser = _diagnoser(rules_copy)
+    unknown = diagnoser.diagnose(case_from_data(minimal_case(), "t"))
+    assert "chain-absent-fever" not in {f.rule_id for f in unknown.trace}
+    doc = {**minimal_case(), "absent_history": ["fever"]}
+    absent = diagnoser.diagnose(case_from_data(doc, "t"))
+    assert "chain-absent-fever" in {f.rule_id for f in absent.trace}
+
+
+def test_the_engine_instance_is_reused_and_reset_between_cases(rules_copy: Path) -> None:
+    diagnoser = _diagnoser(rules_copy)
+    first = diagnoser.diagnose(case_from_data(minimal_case(t1="hypointense"), "t"))
+    engine = diagnoser._engine()
+    second = diagnoser.diagnose(case_from_data(minimal_case(), "t"))
+    assert diagnoser._engine() is engine
+    assert first.derived and not second.derived
+
+
+def test_trace_records_matched_facts_and_conclusions(rules_copy: Path) -> None:
+    diagnoser = _diagnoser(rules_copy)
+    trace = diagnoser.diagnose(case_from_data(minimal_case(t1="hypointense"), "t")).trace
+    assert trace[0].matched == (("t1", "hypointense"),)
+    assert trace[0].conclusions == ("fact:dark_marrow",)
+    assert trace[2].matched == (("fact", "dark_without_fat"),)
+    assert trace[2].conclusions == ("for:multiple_myeloma",)

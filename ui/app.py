@@ -1,0 +1,28 @@
+"""MarrowDx teaching app: `uv run streamlit run ui/app.py`.
+
+A multi-page app (Explore, Practice, Teach, Cases, Rules); every page shows the
+educational disclaimer and calls the same engine functions as the command line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+import marrowdx_ui as ui
+
+PAGES = Path(__file__).resolve().parent / "app_pages"
+
+st.set_page_config(page_title="MarrowDx", page_icon=":material/radiology:", layout="wide")
+
+navigation = st.navigation([
+    st.Page(PAGES / "explore.py", title="Explore", icon=":material/biotech:", default=True),
+    st.Page(PAGES / "practice.py", title="Practice", icon=":material/quiz:"),
+    st.Page(PAGES / "teach.py", title="Teach", icon=":material/co_present:"),
+    st.Page(PAGES / "cases.py", title="Cases", icon=":material/folder_open:"),
+    st.Page(PAGES / "rules.py", title="Rules", icon=":material/menu_book:"),
+])
+st.sidebar.caption("MarrowDx: reasoning about abnormal bone-marrow signal on MRI.")
+ui.disclaimer()
+navigation.run()

@@ -1,0 +1,110 @@
+"""Teach: step through the rule firings, toggle findings live, compare two cases."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import marrowdx_ui as ui
+from engine.explanation import candidates, compare, ranking_after_step
+
+state = st.session_state
+state.setdefault("teach_step", 0)
+st.title("Teach")
+library = ui.library()
+kb = ui.kb()
+
+sources = ["(my case from Explore)", *sorted(library)]
+picked = st.selectbox("Case", sources, key="teach_case",
+                      format_func=lambda c: c if c not in library else (library[c].title or c))
+if picked in library:
+    case = library[picked].without_expected()
+else:
+    case, problems = ui.validate_document(state.get("draft", {}))
+    if case is None:
+        st.warning("Build a valid case on the Explore page first, or pick a curated case.")
+        st.stop()
+
+diagnosis = ui.run_diagnose(case)
+trace = diagnosis.trace
+if state.get("teach_for") != (picked, case.model_dump_json()):
+    state["teach_for"] = (picked, case.model_dump_json())
+    state["teach_step"] = 0
+
+step_tab, toggle_tab, compare_tab = st.tabs(["Step through", "Toggle a finding", "Two cases"])
+
+with step_tab:
+    c1, c2, c3, c4 = st.columns([1, 1, 1, 3])
+    if c1.button("Previous", key="teach_prev", disabled=state["teach_step"] == 0):
+        state["teach_step"] -= 1
+    if c2.button("Next", key="teach_next", disabled=state["teach_step"] >= len(trace)):
+        state["teach_step"] += 1
+    if c3.button("Run all", key="teach_all"):
+        state["teach_step"] = len(trace)
+    step = state["teach_step"]
+    c4.markdown(f"**Firing {step} of {len(trace)}**")
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Rules fired so far**")
+        for firing in trace[:step]:
+            rule = kb.rules_by_id[firing.rule_id].rule
+            matched = ", ".join(f"{n} = {v:g}" if isinstance(v, float) else f"{n} = {v}"
+                                for n, v in firing.matched)
+            st.markdown(f"{firing.step}. `{firing.rule_id}` (level {firing.level}) on {matched} "
+                        f"-> {', '.join(firing.conclusions)}  \n*{rule.rationale}*")
+        derived = [c.removeprefix("fact:") for f in trace[:step] for c in f.conclusions
+                   if c.startswith("fact:")]
+        st.markdown("**Intermediate findings:** " + (", ".join(
+            kb.facts[d].label for d in dict.fromkeys(derived)) or "none yet"))
+    with right:
+        st.markdown("**Ranking at this step**")
+        ranking = ranking_after_step(kb, diagnosis, step)
+        if ranking:
+            st.dataframe([{"#": i, "cause": e.label, "points": e.points, "score": round(e.score, 3)}
+                          for i, e in enumerate(ranking[:8], start=1)],
+                         hide_index=True, width="stretch")
+        else:
+            st.write("No cause has evidence yet.")
+
+with toggle_tab:
+    present = [("history", h.value) for h in case.history] + [
+        ("signs", s.value) for s in case.findings.signs]
+    options = [f"remove {field}: {ui.label(field, code)}" for field, code in present]
+    adds = candidates(kb, case)
+    options += [f"add: {c.describe(kb)}" for c in adds]
+    choice = st.selectbox("Finding to toggle", options, key="teach_toggle")
+    if choice:
+        index = options.index(choice)
+        document = case.model_dump(mode="json")
+        if index < len(present):
+            field, code = present[index]
+            holder = document if field == "history" else document["findings"]
+            holder[field] = [c for c in holder[field] if c != code]
+            changed, _ = ui.validate_document(document)
+        else:
+            changed = adds[index - len(present)].apply(case)
+        if changed is not None:
+            after = ui.run_diagnose(changed)
+            rows = compare(diagnosis, after)
+            for row in rows:
+                moved = row["moved"]
+                arrow = "new" if moved is None else ("up " + str(moved) if moved > 0 else
+                                                     ("down " + str(-moved) if moved < 0 else "="))
+                row["change"] = arrow
+            st.dataframe([{"#": r["rank"], "cause": r["label"], "score": round(r["score"], 3),
+                           "before": round(r["previous_score"], 3), "change": r["change"]}
+                          for r in rows], hide_index=True, width="stretch")
+
+with compare_tab:
+    ids = sorted(library)
+    if len(ids) >= 2:
+        c1, c2 = st.columns(2)
+        first = c1.selectbox("Left case", ids, index=0, key="teach_left",
+                             format_func=lambda c: library[c].title or c)
+        second = c2.selectbox("Right case", ids, index=1, key="teach_right",
+                              format_func=lambda c: library[c].title or c)
+        for column, case_id in ((c1, first), (c2, second)):
+            with column:
+                result = ui.run_diagnose(library[case_id].without_expected())
+                ui.differential_chart(result, limit=6)
+    else:
+        st.info("The case library needs at least two cases.")
