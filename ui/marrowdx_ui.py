@@ -18,9 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from engine.case import Case, case_from_data, case_to_yaml  # noqa: E402
+from engine.case import Case, case_from_data, case_to_yaml, parse_case  # noqa: E402
 from engine.diagnosis import Diagnoser, Diagnosis, get_diagnoser  # noqa: E402
-from engine.documents import InputError  # noqa: E402
+from engine.documents import InputError, decode  # noqa: E402
 from engine.evaluation import iter_cases  # noqa: E402
 from engine.explanation import Explanation, explain, to_markdown  # noqa: E402
 from engine.knowledge import KnowledgeBase  # noqa: E402
@@ -120,6 +120,14 @@ def validate_document(doc: dict[str, Any], source: str = "form") -> tuple[Case |
         return None, [str(p) for p in error.problems]
 
 
+def read_upload(name: str, data: bytes) -> tuple[Case | None, list[str]]:
+    """Validate an uploaded case file with the same parser as the command line."""
+    try:
+        return parse_case(decode(data, name), name), []
+    except InputError as error:
+        return None, [str(p) for p in error.problems]
+
+
 def disclaimer() -> None:
     st.info(DISCLAIMER, icon=":material/school:")
 
@@ -182,19 +190,21 @@ def case_form(draft: dict[str, Any], prefix: str) -> dict[str, Any]:
     doc["absent_history"] = absent_history
 
     with st.expander("Signal", expanded=True):
-        c1, c2, c3, c4 = st.columns(4)
+        c1, c2 = st.columns(2)
         t1_opts = _options(T1Level)
         out: dict[str, Any] = {}
         out["t1"] = c1.selectbox("T1 signal", t1_opts, index=t1_opts.index(findings.get("t1", "intermediate")),
                                  key=f"{prefix}_t1", help=glossary.help("t1"))
         out["t1_vs_disc"] = _optional_select_in(c2, "T1 vs disc", Comparison, findings, prefix, "t1_vs_disc")
-        out["t1_vs_muscle"] = _optional_select_in(c3, "T1 vs muscle", Comparison, findings, prefix,
+        c1, c2 = st.columns(2)
+        out["t1_vs_muscle"] = _optional_select_in(c1, "T1 vs muscle", Comparison, findings, prefix,
                                                   "t1_vs_muscle")
-        out["t1_vs_marrow"] = _optional_select_in(c4, "T1 vs own marrow", Comparison, findings, prefix,
+        out["t1_vs_marrow"] = _optional_select_in(c2, "T1 vs own marrow", Comparison, findings, prefix,
                                                   "t1_vs_marrow")
-        c1, c2, c3, c4 = st.columns(4)
+        c1, c2 = st.columns(2)
         out["t2"] = _optional_select_in(c1, "STIR / T2 fat-sat", T2Level, findings, prefix, "t2")
         out["t2_plain"] = _optional_select_in(c2, "T2 (no fat-sat)", T2Level, findings, prefix, "t2_plain")
+        c3, c4 = st.columns(2)
         out["chemical_shift"] = _optional_select_in(c3, "Chemical shift", ChemicalShift, findings, prefix,
                                                     "chemical_shift")
         strengths = [NOT_RECORDED, "1.5", "3"]
@@ -234,9 +244,9 @@ def case_form(draft: dict[str, Any], prefix: str) -> dict[str, Any]:
         tabs = st.tabs(list(SIGN_GROUPS))
         for tab, (_, codes) in zip(tabs, SIGN_GROUPS.items(), strict=True):
             with tab:
-                columns = st.columns(3)
+                columns = st.columns(2)
                 for i, code in enumerate(codes):
-                    if columns[i % 3].checkbox(label("signs", code), value=code in present,
+                    if columns[i % 2].checkbox(label("signs", code), value=code in present,
                                                key=f"{prefix}_sign_{code}",
                                                help=glossary.help("signs", code)):
                         chosen.append(code)
@@ -264,7 +274,6 @@ def differential_chart(diagnosis: Diagnosis, limit: int = 10) -> None:
              "kind": "must not miss" if e.must_not_miss else "other", "rank": i}
             for i, e in enumerate(diagnosis.differential[:limit], start=1)]
     if not rows:
-        st.warning("No rule fired for this case: record more findings.")
         return
     frame = pd.DataFrame(rows)
     chart = (

@@ -5,8 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 import marrowdx_ui as ui
-from engine.case import parse_case
-from engine.documents import InputError, decode
 
 state = st.session_state
 state.setdefault("uploaded_cases", {})
@@ -57,12 +55,10 @@ st.subheader("Upload a case")
 upload = st.file_uploader("Case file (YAML or JSON, contract format)", type=["yaml", "yml", "json"],
                           key="cases_upload")
 if upload is not None:
-    try:
-        text = decode(upload.getvalue(), upload.name)
-        uploaded = parse_case(text, upload.name)
-    except InputError as error:
+    uploaded, problems = ui.read_upload(upload.name, upload.getvalue())
+    if uploaded is None:
         st.error("This file is not a valid case; nothing else was changed.\n\n"
-                 + "\n".join(f"- {p}" for p in error.problems))
+                 + "\n".join(f"- {p}" for p in problems))
     else:
         state["uploaded_cases"][uploaded.id] = uploaded
         st.success(f"Loaded case {uploaded.id}. It is now in the list above.")

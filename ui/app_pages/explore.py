@@ -32,7 +32,7 @@ with st.sidebar:
         state["form_version"] += 1
         st.rerun()
 
-form_column, result_column = st.columns([5, 6], gap="large")
+form_column, result_column = st.columns([1, 1], gap="large")
 with form_column:
     document = ui.case_form(state["draft"], prefix=f"explore{state['form_version']}")
     state["draft"] = document
@@ -45,6 +45,9 @@ with result_column:
     assert case is not None
     diagnosis = ui.run_diagnose(case)
     st.subheader("Ranked differential")
+    if diagnosis.differential:
+        leader = diagnosis.differential[0]
+        st.markdown(f"Leading cause: **{leader.label}** (relative plausibility {leader.score:.2f})")
     ui.differential_chart(diagnosis)
     for warning in diagnosis.warnings[1:]:
         st.warning(warning)

@@ -1,0 +1,150 @@
+"""The app driven as a user would with Streamlit's AppTest: every page, widgets, clicks, errors."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import EXAMPLES, ROOT
+
+APP = str(ROOT / "ui" / "app.py")
+TIMEOUT = 120
+
+
+def _app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _page(at: AppTest, page: str) -> AppTest:
+    at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _text(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [i.value for i in at.info] + [t.value for t in at.title]
+    parts += [e.value for e in at.error] + [s.value for s in at.success] + [w.value for w in at.warning]
+    return "\n".join(str(p) for p in parts)
+
+
+def _first_cause(at: AppTest) -> str:
+    frame = at.dataframe[0].value
+    return str(frame.iloc[0]["cause"])
+
+
+def test_every_page_shows_the_disclaimer() -> None:
+    at = _app()
+    for page in ("explore", "practice", "teach", "cases", "rules"):
+        _page(at, page)
+        assert "Educational use only" in _text(at), page
+
+
+def test_explore_ranks_live_and_keeps_the_draft_across_pages() -> None:
+    at = _app()
+    assert "Explore a case" in _text(at)
+    at.number_input(key="explore0_age").set_value(67)
+    at.selectbox(key="explore0_t1").set_value("hypointense")
+    at.selectbox(key="explore0_t1_vs_disc").set_value("darker")
+    at.selectbox(key="explore0_distribution").set_value("multifocal")
+    at.multiselect(key="explore0_history").set_value(["monoclonal_protein", "chronic_anemia"])
+    at.checkbox(key="explore0_sign_round_lesion").check()
+    at.run()
+    assert not at.exception
+    assert _first_cause(at) == "Multiple myeloma / plasmacytoma"
+    _page(at, "rules")
+    _page(at, "explore")
+    assert at.number_input(key="explore0_age").value == 67
+    assert at.selectbox(key="explore0_t1").value == "hypointense"
+    assert _first_cause(at) == "Multiple myeloma / plasmacytoma"
+
+
+def test_explore_shows_an_inline_error_for_a_contradictory_case() -> None:
+    at = _app()
+    at.checkbox(key="explore0_sign_halo_sign").check()
+    at.multiselect(key="explore0_absent_signs").set_value(["halo_sign"])
+    at.run()
+    assert not at.exception
+    assert "cannot be in both signs and absent_signs" in _text(at)
+    assert at.number_input(key="explore0_age").value == 55
+
+
+def test_explore_loads_a_curated_case_as_a_preset() -> None:
+    at = _app()
+    presets = at.sidebar.selectbox(key="explore_preset")
+    choice = presets.options[1]
+    presets.set_value(choice)
+    at.sidebar.button(key="explore_load").click()
+    at.run()
+    assert not at.exception
+    assert at.session_state["form_version"] == 1
+    assert at.session_state["draft"]["findings"]
+
+
+def test_practice_scores_a_committed_answer() -> None:
+    at = _page(_app(), "practice")
+    at.button(key="practice_new").click().run()
+    current = at.session_state["practice_current"]
+    assert current
+    for i, cause in enumerate(["multiple_myeloma", "bone_metastasis", "osteomyelitis"]):
+        at.selectbox(key=f"practice_choice_{current}_{i}").set_value(cause)
+    at.button(key="practice_commit").click().run()
+    assert not at.exception
+    scores = at.session_state["practice_scores"]
+    assert len(scores) == 1 and scores[0].case_id == current
+    assert "Expected:" in _text(at)
+    assert "Scoreboard" in [s.value for s in at.subheader]
+
+
+def test_teach_steps_through_the_firings() -> None:
+    at = _page(_app(), "teach")
+    assert at.session_state["teach_step"] == 0
+    at.button(key="teach_next").click().run()
+    assert at.session_state["teach_step"] == 1
+    at.button(key="teach_all").click().run()
+    assert not at.exception
+    assert at.session_state["teach_step"] > 1
+    assert "Ranking at this step" in _text(at)
+
+
+def test_teach_toggle_shows_the_ranking_change() -> None:
+    at = _page(_app(), "teach")
+    toggle = at.selectbox(key="teach_toggle")
+    toggle.set_value(toggle.options[-1]).run()
+    assert not at.exception
+    columns = list(at.dataframe[-1].value.columns)
+    assert "change" in columns and "before" in columns
+
+
+def test_cases_page_filters_and_rejects_a_broken_upload_inline() -> None:
+    at = _page(_app(), "cases")
+    at.text_input(key="cases_query").input("zzzz-no-such-case").run()
+    assert "0 of" in " ".join(c.value for c in at.caption)
+    at.text_input(key="cases_query").input("").run()
+    assert not at.exception
+
+
+@pytest.mark.parametrize(("name", "valid"), [("invalid-t1.yaml", False), ("example-myeloma.yaml", True)])
+def test_uploads_are_validated_by_the_engine_parser(name: str, valid: bool) -> None:
+    sys.path.insert(0, str(ROOT / "ui"))
+    import marrowdx_ui
+
+    case, problems = marrowdx_ui.read_upload(name, Path(EXAMPLES / name).read_bytes())
+    assert (case is not None) is valid
+    if not valid:
+        assert any("findings.t1" in p for p in problems)
+    bad, problems = marrowdx_ui.read_upload("x.yaml", b"\xff\xfe")
+    assert bad is None and "not UTF-8" in problems[0]
+
+
+def test_rules_page_searches() -> None:
+    at = _page(_app(), "rules")
+    total = at.caption[-1].value
+    at.selectbox(key="rules_cause").set_value("multiple_myeloma").run()
+    assert not at.exception
+    assert at.caption[-1].value != total

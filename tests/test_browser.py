@@ -1,0 +1,101 @@
+"""End to end in a real headless Chromium (Debian's package): load Explore, change a field,
+see the ranking change, and save a screenshot for a person to look at."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = ROOT / "tests" / "artifacts"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+if CHROMIUM is None:
+    if os.environ.get("CI"):
+        pytest.fail("CI needs Debian's chromium for the browser test (.ci/run installs it)",
+                    pytrace=False)
+    pytest.skip("chromium is not installed", allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def app_url() -> Iterator[str]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "ui" / "app.py"),
+         "--server.headless", "true", "--server.address", "127.0.0.1",
+         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                    if reply.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("the Streamlit server did not start")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def _leader(page) -> str:  # type: ignore[no-untyped-def]
+    element = page.get_by_text("Leading cause:").first
+    element.wait_for(timeout=60_000)
+    return str(element.inner_text())
+
+
+def test_explore_ranking_changes_in_a_real_browser(app_url: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        page = browser.new_page(viewport={"width": 1400, "height": 1600})
+        page.goto(app_url, wait_until="networkidle")
+        page.get_by_text("Educational use only").first.wait_for(timeout=60_000)
+        before = _leader(page)
+        page.screenshot(path=str(ARTIFACTS / "explore-before.png"), full_page=True)
+
+        age = page.get_by_role("spinbutton", name="Age (years)")
+        age.fill("68")
+        age.press("Enter")
+        page.wait_for_timeout(800)
+        page.get_by_role("combobox", name="T1 signal", exact=True).click()
+        page.get_by_role("option", name="hypointense", exact=True).click()
+        page.wait_for_timeout(800)
+        page.get_by_role("combobox", name="T1 vs disc", exact=True).click()
+        page.get_by_role("option", name="darker", exact=True).click()
+        page.wait_for_timeout(800)
+        page.get_by_role("combobox", name="Distribution", exact=True).click()
+        page.get_by_role("option", name="multifocal", exact=True).click()
+        page.wait_for_timeout(1500)
+        after = _leader(page)
+        page.screenshot(path=str(ARTIFACTS / "explore-after.png"), full_page=True)
+        browser.close()
+    assert "Leading cause" in before and "Leading cause" in after
+    assert before != after, "changing T1 and the pattern should change the leading cause"
+    assert (ARTIFACTS / "explore-after.png").stat().st_size > 10_000
