@@ -1,0 +1,178 @@
+"""MarrowDx benchmarks: `uv run python bench/run.py` prints a Markdown table.
+
+Measures cold start of the command line, warm diagnosis latency over the curated cases,
+a batch of 1,000 generated valid cases, explanation latency, and the app's re-render time
+through AppTest. Timing lives here, never in the tests.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from engine.case import Case, case_from_data, load_case  # noqa: E402
+from engine.diagnosis import get_diagnoser  # noqa: E402
+from engine.evaluation import case_files  # noqa: E402
+from engine.explanation import explain  # noqa: E402
+from engine.vocabulary import (  # noqa: E402
+    ChemicalShift,
+    Comparison,
+    Distribution,
+    Dwi,
+    Enhancement,
+    History,
+    KnownCancer,
+    Sex,
+    Sign,
+    Site,
+    T1Level,
+    T2Level,
+)
+
+EXAMPLE = ROOT.parent / "shared" / "examples" / "example-myeloma.yaml"
+TARGETS = {
+    "marrowdx --help (cold)": "<= 300 ms",
+    "one diagnosis (cold process)": "",
+    "warm diagnosis p50": "<= 10 ms",
+    "warm diagnosis p99": "<= 30 ms",
+    "1,000 generated cases": "<= 15 s",
+    "explain (with discriminators) p50": "",
+    "app re-render (AppTest)": "<= 150 ms",
+}
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, round(share * (len(ordered) - 1)))
+    return ordered[index]
+
+
+def _cold(args: list[str], runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(args, cwd=ROOT, capture_output=True, check=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _values(enum: Any) -> list[str]:
+    return [m.value for m in enum]
+
+
+def random_case(rng: random.Random, index: int) -> Case:
+    """A valid random case over the whole contract vocabulary."""
+    history = rng.sample(_values(History), rng.randint(0, 5))
+    signs = rng.sample(_values(Sign), rng.randint(0, 5))
+    findings: dict[str, Any] = {
+        "distribution": rng.choice(_values(Distribution)),
+        "t1": rng.choice(_values(T1Level)),
+        "sites": rng.sample(_values(Site), rng.randint(0, 3)),
+        "signs": signs,
+        "absent_signs": rng.sample([s for s in _values(Sign) if s not in signs], rng.randint(0, 3)),
+    }
+    optional = {
+        "t1_vs_disc": lambda: rng.choice(_values(Comparison)),
+        "t1_vs_muscle": lambda: rng.choice(_values(Comparison)),
+        "t2": lambda: rng.choice(_values(T2Level)),
+        "chemical_shift": lambda: rng.choice(_values(ChemicalShift)),
+        "opposed_phase_drop_pct": lambda: round(rng.uniform(0, 80), 1),
+        "field_strength": lambda: rng.choice([1.5, 3]),
+        "adc": lambda: round(rng.uniform(0.2, 2.5), 2),
+        "dwi": lambda: rng.choice(_values(Dwi)),
+        "enhancement": lambda: rng.choice(_values(Enhancement)),
+    }
+    for name, make in optional.items():
+        if rng.random() < 0.5:
+            findings[name] = make()
+    doc = {
+        "id": f"generated-{index}",
+        "patient": {"age": rng.randint(0, 95), "sex": rng.choice(_values(Sex))},
+        "known_cancer": rng.choice(_values(KnownCancer)),
+        "history": history,
+        "absent_history": rng.sample([h for h in _values(History) if h not in history], 2),
+        "findings": findings,
+    }
+    return case_from_data(doc, "generated")
+
+
+def _app_rerender(runs: int = 15) -> float:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "ui" / "app.py"), default_timeout=120)
+    at.run()
+    times = []
+    for i in range(runs):
+        at.number_input(key="explore0_age").set_value(40 + i)
+        start = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    rows: dict[str, str] = {}
+    cli = [sys.executable, "-m", "engine.cli"]
+    rows["marrowdx --help (cold)"] = f"{_cold([*cli, '--help']) * 1000:.0f} ms"
+    rows["one diagnosis (cold process)"] = (
+        f"{_cold([*cli, 'diagnose', str(EXAMPLE), '--json'], runs=3) * 1000:.0f} ms")
+
+    start = time.perf_counter()
+    diagnoser = get_diagnoser()
+    compile_time = time.perf_counter() - start
+    cases = [load_case(p).without_expected() for p in case_files(ROOT / "cases")]
+    for case in cases:
+        diagnoser.diagnose(case)
+    latencies = []
+    for _ in range(5):
+        for case in cases:
+            t0 = time.perf_counter()
+            diagnoser.diagnose(case)
+            latencies.append(time.perf_counter() - t0)
+    rows["warm diagnosis p50"] = f"{_percentile(latencies, 0.5) * 1000:.1f} ms"
+    rows["warm diagnosis p99"] = f"{_percentile(latencies, 0.99) * 1000:.1f} ms"
+
+    rng = random.Random(20261124)
+    generated = [random_case(rng, i) for i in range(1000)]
+    t0 = time.perf_counter()
+    for case in generated:
+        diagnoser.diagnose(case)
+    rows["1,000 generated cases"] = f"{time.perf_counter() - t0:.2f} s"
+
+    explain_times = []
+    for case in cases[:20]:
+        t0 = time.perf_counter()
+        explain(diagnoser, case)
+        explain_times.append(time.perf_counter() - t0)
+    if explain_times:
+        rows["explain (with discriminators) p50"] = f"{statistics.median(explain_times) * 1000:.0f} ms"
+    rows["app re-render (AppTest)"] = f"{_app_rerender() * 1000:.0f} ms"
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        model = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text()
+                     .splitlines() if line.startswith("model name"))
+        cpu = model
+    except (OSError, StopIteration):
+        pass
+    print(f"Machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}; "
+          f"{len(diagnoser.kb.rules)} rules compiled in {compile_time * 1000:.0f} ms; "
+          f"{len(cases)} curated cases.\n")
+    print("| measure | result | target |")
+    print("|---|---|---|")
+    for name, value in rows.items():
+        print(f"| {name} | {value} | {TARGETS.get(name, '')} |")
+
+
+if __name__ == "__main__":
+    main()
