@@ -305,9 +305,9 @@ def ranked_next_steps(kb: KnowledgeBase, diagnosis: Diagnosis,
             if c.field in reveals or f"{c.field}:{c.value}" in reveals:
                 power[step.id] = max(power.get(step.id, 0.0), d.shift)
     order: dict[str, int] = {}
-    for rank, entry in enumerate(diagnosis.differential[:LEADERS]):
+    for position, entry in enumerate(diagnosis.differential[:LEADERS]):
         for step in kb.causes[entry.cause].next_steps:
-            order.setdefault(step, rank)
+            order.setdefault(step, position)
     steps = sorted(order, key=lambda s: (-power.get(s, 0.0), order[s], s))
     return [{
         "id": s,

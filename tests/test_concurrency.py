@@ -13,7 +13,7 @@ THREADS = 8
 
 
 def test_parallel_diagnoses_equal_serial_ones(diagnoser: Diagnoser) -> None:
-    paths = case_files(CASES) + [EXAMPLES / "example-myeloma.yaml", EXAMPLES / "example-reconversion.yaml"]
+    paths = [*case_files(CASES), EXAMPLES / "example-myeloma.yaml", EXAMPLES / "example-reconversion.yaml"]
     cases = [load_case(p).without_expected() for p in paths] * 3
     serial = [diagnoser.diagnose(c).to_contract() for c in cases]
     with ThreadPoolExecutor(max_workers=THREADS) as pool:

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import streamlit as st
-
 import marrowdx_ui as ui
+import streamlit as st
 
 PAGES = Path(__file__).resolve().parent / "app_pages"
 

@@ -193,7 +193,8 @@ def case_form(draft: dict[str, Any], prefix: str) -> dict[str, Any]:
         c1, c2 = st.columns(2)
         t1_opts = _options(T1Level)
         out: dict[str, Any] = {}
-        out["t1"] = c1.selectbox("T1 signal", t1_opts, index=t1_opts.index(findings.get("t1", "intermediate")),
+        out["t1"] = c1.selectbox("T1 signal", t1_opts,
+                                 index=t1_opts.index(findings.get("t1", "intermediate")),
                                  key=f"{prefix}_t1", help=glossary.help("t1"))
         out["t1_vs_disc"] = _optional_select_in(c2, "T1 vs disc", Comparison, findings, prefix, "t1_vs_disc")
         c1, c2 = st.columns(2)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import streamlit as st
-
 import marrowdx_ui as ui
+import streamlit as st
 
 DEFAULT_DRAFT = {
     "id": "my-case",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import random
 
+import marrowdx_ui as ui
 import streamlit as st
 
-import marrowdx_ui as ui
 from engine.practice import score_answer
 
 state = st.session_state

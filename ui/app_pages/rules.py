@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import marrowdx_ui as ui
 import streamlit as st
 
-import marrowdx_ui as ui
 from engine.facts import FIELDS
 
 st.title("Rules")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import marrowdx_ui as ui
 import streamlit as st
 
-import marrowdx_ui as ui
 from engine.explanation import candidates, compare, ranking_after_step
 
 state = st.session_state
