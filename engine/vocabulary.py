@@ -218,6 +218,72 @@ class Sign(StrEnum):
     symmetric = "symmetric"
     epiphyseal_involvement = "epiphyseal_involvement"
     sharp_geometric_boundary = "sharp_geometric_boundary"
+    # additions beyond contract v1 (optional codes, allowed by the contract)
+    penumbra_sign = "penumbra_sign"
+
+
+SIGN_GROUPS: dict[str, tuple[Sign, ...]] = {
+    # How the contract groups the signs (section 1); every Sign belongs to exactly one group.
+    "Lesion": (
+        Sign.round_lesion,
+        Sign.well_defined_margins,
+        Sign.ill_defined_margins,
+        Sign.bulls_eye_sign,
+        Sign.halo_sign,
+        Sign.cortical_destruction,
+        Sign.soft_tissue_mass,
+        Sign.epidural_extension,
+        Sign.pedicle_involvement,
+        Sign.posterior_element_involvement,
+        Sign.bone_expansion,
+        Sign.cortical_thickening,
+        Sign.coarse_trabeculae,
+        Sign.corduroy_sign,
+        Sign.mini_brain_sign,
+        Sign.periosteal_reaction,
+        Sign.wrap_around_sign,
+        Sign.skip_lesions,
+        Sign.penumbra_sign,
+    ),
+    "Fracture": (
+        Sign.vertebral_collapse,
+        Sign.convex_posterior_border,
+        Sign.retained_normal_marrow_signal,
+        Sign.fluid_sign,
+        Sign.band_like_edema,
+    ),
+    "Spine and joints": (
+        Sign.endplate_erosion,
+        Sign.disc_involvement,
+        Sign.paraspinal_abscess,
+        Sign.psoas_abscess,
+        Sign.phlegmon,
+        Sign.thin_smooth_abscess_wall,
+        Sign.subligamentous_spread,
+        Sign.adjacent_to_degenerated_disc,
+        Sign.claw_sign,
+        Sign.corner_lesions,
+        Sign.sacroiliitis,
+        Sign.erosions,
+        Sign.enthesitis,
+        Sign.joint_effusion,
+        Sign.soft_tissue_edema,
+    ),
+    "Blood and vessels": (
+        Sign.h_shaped_vertebrae,
+        Sign.serpiginous_infarct,
+        Sign.double_line_sign,
+        Sign.subchondral_crescent,
+        Sign.erlenmeyer_flask,
+        Sign.extramedullary_hematopoiesis,
+        Sign.blooming_on_gradient_echo,
+    ),
+    "Distribution": (
+        Sign.symmetric,
+        Sign.epiphyseal_involvement,
+        Sign.sharp_geometric_boundary,
+    ),
+}
 
 
 class CauseId(StrEnum):

@@ -139,3 +139,11 @@ def test_json_schema_lists_the_contract_vocabulary() -> None:
     schema = Case.model_json_schema()
     text = str(schema)
     assert "hypointense" in text and "bulls_eye_sign" in text and "sickle_cell_disease" in text
+
+
+def test_every_sign_belongs_to_exactly_one_group() -> None:
+    """The app's sign tabs come from SIGN_GROUPS; a sign in no group could never be ticked."""
+    from engine.vocabulary import SIGN_GROUPS, Sign
+
+    grouped = [sign for signs in SIGN_GROUPS.values() for sign in signs]
+    assert sorted(grouped) == sorted(Sign)

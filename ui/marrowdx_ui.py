@@ -25,6 +25,7 @@ from engine.evaluation import iter_cases  # noqa: E402
 from engine.explanation import Explanation, explain, to_markdown  # noqa: E402
 from engine.knowledge import KnowledgeBase  # noqa: E402
 from engine.vocabulary import (  # noqa: E402
+    SIGN_GROUPS,
     ChemicalShift,
     Comparison,
     Distribution,
@@ -45,24 +46,6 @@ DISCLAIMER = (
     "it does not make a diagnosis and must not be used for patient care."
 )
 NOT_RECORDED = "not recorded"
-SIGN_GROUPS: dict[str, list[str]] = {
-    "Lesion": ["round_lesion", "well_defined_margins", "ill_defined_margins", "bulls_eye_sign",
-               "halo_sign", "cortical_destruction", "soft_tissue_mass", "epidural_extension",
-               "pedicle_involvement", "posterior_element_involvement", "bone_expansion",
-               "cortical_thickening", "coarse_trabeculae", "corduroy_sign", "mini_brain_sign",
-               "periosteal_reaction", "wrap_around_sign", "skip_lesions"],
-    "Fracture": ["vertebral_collapse", "convex_posterior_border", "retained_normal_marrow_signal",
-                 "fluid_sign", "band_like_edema"],
-    "Spine and joints": ["endplate_erosion", "disc_involvement", "paraspinal_abscess",
-                         "psoas_abscess", "phlegmon", "thin_smooth_abscess_wall",
-                         "subligamentous_spread", "adjacent_to_degenerated_disc", "claw_sign",
-                         "corner_lesions", "sacroiliitis", "erosions", "enthesitis",
-                         "joint_effusion", "soft_tissue_edema"],
-    "Blood and vessels": ["h_shaped_vertebrae", "serpiginous_infarct", "double_line_sign",
-                          "subchondral_crescent", "erlenmeyer_flask",
-                          "extramedullary_hematopoiesis", "blooming_on_gradient_echo"],
-    "Distribution": ["symmetric", "epiphyseal_involvement", "sharp_geometric_boundary"],
-}
 
 
 # ---------------------------------------------------------------- cached engine and library
