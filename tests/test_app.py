@@ -78,12 +78,13 @@ def test_explore_loads_a_curated_case_as_a_preset() -> None:
     at = _app()
     presets = at.sidebar.selectbox(key="explore_preset")
     choice = presets.options[1]
-    presets.set_value(choice)
-    at.sidebar.button(key="explore_load").click()
-    at.run()
+    presets.set_value(choice).run()
+    at.sidebar.button(key="explore_load").click().run()
     assert not at.exception
     assert at.session_state["form_version"] == 1
-    assert at.session_state["draft"]["findings"]
+    loaded = at.session_state["draft"]
+    assert loaded["id"] == choice
+    assert at.selectbox(key="explore1_t1").value == loaded["findings"]["t1"]
 
 
 def test_practice_scores_a_committed_answer() -> None:

@@ -129,7 +129,7 @@ def test_the_real_knowledge_base_matches_the_contract_catalogue(kb) -> None:
     if not contract.exists():
         pytest.skip("shared/CONTRACT.md is not beside this checkout")
     rows = [line.split("|") for line in contract.read_text().splitlines()
-            if line.startswith("| ") and line.count("|") == 6]
+            if line.startswith("| ") and line.count("|") == 5]
     table = {r[1].strip(): (r[2].strip(), r[3].strip(), r[4].strip() == "yes")
              for r in rows if r[1].strip() not in ("id", "---")}
     assert len(table) == 27
