@@ -84,10 +84,17 @@ class Evaluation:
         ranks = [r.rank for r in self.results]
         urgent = [r for r in self.results if r.must_not_miss]
         benign = [r for r in self.results if r.expected and not r.must_not_miss and not r.error]
+        plain = [r.rank for r in self.results if not r.known_limitation]
         return {
             "n": n,
             "top1": self._share(sum(1 for k in ranks if k == 1), n),
             "top3": self._share(sum(1 for k in ranks if k is not None and k <= 3), n),
+            "known_limitations": n - len(plain),
+            "without_limitations": {
+                "n": len(plain),
+                "top1": self._share(sum(1 for k in plain if k == 1), len(plain)),
+                "top3": self._share(sum(1 for k in plain if k is not None and k <= 3), len(plain)),
+            },
             "must_not_miss_recall": self._share(
                 sum(1 for r in urgent if r.rank is not None and r.rank <= 3), len(urgent)
             ),
@@ -157,6 +164,7 @@ def evaluate_folder(diagnoser: Diagnoser, directory: Path) -> Evaluation:
 def to_markdown(evaluation: Evaluation) -> str:
     """A readable report: summary, per-case ranks, and the category confusion table."""
     s = evaluation.summary()
+    plain = s["without_limitations"]
     lines = [
         "| measure | value |",
         "|---|---|",
@@ -168,6 +176,9 @@ def to_markdown(evaluation: Evaluation) -> str:
         f"| benign specificity (benign case, no must-not-miss cause first) "
         f"| {s['benign_specificity']:.2f} (n={s['benign_cases']}) |",
         f"| invalid case files | {s['invalid']} |",
+        f"| cases recording a known limitation | {s['known_limitations']} |",
+        f"| top-1 / top-3 without those cases "
+        f"| {plain['top1']:.2f} / {plain['top3']:.2f} (n={plain['n']}) |",
         "",
         "| case | expected | rank | top 3 | acceptable in top 5 |",
         "|---|---|---|---|---|",
@@ -177,6 +188,8 @@ def to_markdown(evaluation: Evaluation) -> str:
             lines.append(f"| {r.case_id} | invalid | - | {r.error.splitlines()[0]} | |")
             continue
         rank = "-" if r.rank is None else str(r.rank)
+        if r.known_limitation:
+            rank += " (known limitation)"
         accepted = f"{len(r.acceptable_found)}/{len(r.acceptable_found) + len(r.acceptable_missing)}"
         lines.append(f"| {r.case_id} | {r.expected} | {rank} | {', '.join(r.top[:3])} | {accepted} |")
     confusion = evaluation.confusion()
@@ -197,6 +210,8 @@ def to_text(evaluation: Evaluation) -> str:
             lines.append(f"INVALID  {r.case_id}: {r.error}")
             continue
         mark = "ok  " if r.rank == 1 else ("top3" if r.rank and r.rank <= 3 else "MISS")
+        if mark == "MISS" and r.known_limitation:
+            mark = "KNOWN"
         rank = "-" if r.rank is None else r.rank
         lines.append(f"{mark}  rank {rank!s:>2}  {r.case_id}  (expected {r.expected}; "
                      f"first {r.top[0] if r.top else 'none'})")
@@ -205,5 +220,10 @@ def to_text(evaluation: Evaluation) -> str:
         f"n={s['n']}  top-1 {s['top1']:.2f}  top-3 {s['top3']:.2f}  "
         f"must-not-miss recall {s['must_not_miss_recall']:.2f}  "
         f"benign specificity {s['benign_specificity']:.2f}  invalid {s['invalid']}"
+    )
+    plain = s["without_limitations"]
+    lines.append(
+        f"known limitations {s['known_limitations']}; without them: n={plain['n']}  "
+        f"top-1 {plain['top1']:.2f}  top-3 {plain['top3']:.2f}"
     )
     return "\n".join(lines) + "\n"
