@@ -268,6 +268,8 @@ def discriminators(diagnoser: Diagnoser, case: Case, diagnosis: Diagnosis) -> li
         best: Discriminator | None = None
         for i, above in enumerate(leaders):
             for below in leaders[i + 1:]:
+                if below not in points:
+                    continue  # no rule speaks for it any more: it would not be listed to move up
                 old_gap = base_points[above] - base_points[below]
                 new_gap = points.get(above, _prior(kb, case, above)) - points.get(
                     below, _prior(kb, case, below))
