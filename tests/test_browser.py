@@ -61,6 +61,17 @@ def app_url() -> Iterator[str]:
         process.wait(timeout=20)
 
 
+SETTLED = """() => !document.querySelector('[data-testid="stStatusWidget"]')
+    && !document.querySelector('[data-stale="true"]')"""
+
+
+def _settle(page) -> None:  # type: ignore[no-untyped-def]
+    """Wait until Streamlit has finished the rerun (no running widget, no stale elements)."""
+    page.wait_for_timeout(400)
+    page.wait_for_function(SETTLED, timeout=60_000)
+    page.wait_for_timeout(400)
+
+
 def _leader(page) -> str:  # type: ignore[no-untyped-def]
     element = page.get_by_text("Leading cause:").first
     element.wait_for(timeout=60_000)
@@ -77,21 +88,22 @@ def test_explore_ranking_changes_in_a_real_browser(app_url: str) -> None:
         page.goto(app_url, wait_until="networkidle")
         page.get_by_text("Educational use only").first.wait_for(timeout=60_000)
         before = _leader(page)
+        _settle(page)
         page.screenshot(path=str(ARTIFACTS / "explore-before.png"), full_page=True)
 
         age = page.get_by_role("spinbutton", name="Age (years)")
         age.fill("68")
         age.press("Enter")
-        page.wait_for_timeout(800)
+        _settle(page)
         page.get_by_role("combobox", name="T1 signal", exact=True).click()
         page.get_by_role("option", name="hypointense", exact=True).click()
-        page.wait_for_timeout(800)
+        _settle(page)
         page.get_by_role("combobox", name="T1 vs disc", exact=True).click()
         page.get_by_role("option", name="darker", exact=True).click()
-        page.wait_for_timeout(800)
+        _settle(page)
         page.get_by_role("combobox", name="Distribution", exact=True).click()
         page.get_by_role("option", name="multifocal", exact=True).click()
-        page.wait_for_timeout(1500)
+        _settle(page)
         after = _leader(page)
         page.screenshot(path=str(ARTIFACTS / "explore-after.png"), full_page=True)
         browser.close()

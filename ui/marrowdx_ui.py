@@ -265,15 +265,15 @@ def differential_chart(diagnosis: Diagnosis, limit: int = 10) -> None:
         .mark_bar()
         .encode(
             x=alt.X("score:Q", title="relative plausibility"),
-            y=alt.Y("cause:N", sort=alt.SortField("rank"), title=None),
+            y=alt.Y("cause:N", sort=alt.SortField("rank"), title=None,
+                    axis=alt.Axis(labelLimit=260, labelOverlap=False)),
             color=alt.Color("kind:N", scale=alt.Scale(domain=["must not miss", "other"],
                                                       range=["#c0392b", "#5b7db1"]),
                             legend=alt.Legend(title=None, orient="bottom")),
             tooltip=["rank", "cause", "score", "kind"],
         )
-        .properties(height=max(120, 28 * len(rows)))
     )
-    st.altair_chart(chart, width="stretch")
+    st.altair_chart(chart, width="stretch", height=max(140, 30 * len(rows)))
 
 
 def differential_table(diagnosis: Diagnosis, limit: int = 10) -> None:
