@@ -1,14 +1,15 @@
 """The public entry point: a case in, a ranked and traced differential out.
 
-The experta engine class is compiled once per process; each thread keeps its own
-instance and reuses it (``reset()`` then ``run()``), because building experta's
-matching network costs about a millisecond per rule and an instance is not thread-safe.
-The command line and the app both call ``diagnose``.
+The experta engine class is compiled once per process, and its instances are pooled:
+a diagnosis borrows an idle instance (``reset()`` then ``run()``) and returns it, because
+building experta's matching network costs about a millisecond per rule and an instance
+is not thread-safe. A pool rather than one instance per thread, since Streamlit runs
+every rerun in a fresh thread. The command line and the app both call ``diagnose``.
 """
 
 from __future__ import annotations
 
-import threading
+import queue
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -69,31 +70,33 @@ class Diagnoser:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.engine_class = compile_engine(kb)
-        self._local = threading.local()
+        self._idle: queue.SimpleQueue[TracingEngine] = queue.SimpleQueue()
 
-    def _engine(self) -> TracingEngine:
-        engine = getattr(self._local, "engine", None)
-        if engine is None:
-            engine = self.engine_class()
-            self._local.engine = engine
-        return engine
+    def _borrow(self) -> TracingEngine:
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            return self.engine_class()
 
     def run(self, case: Case) -> tuple[list[str], list[EvidenceItem], list[Firing]]:
         """Fire the rules on a case; return derived facts, evidence and the firing trace."""
-        engine = self._engine()
-        engine.reset()
-        engine.declare(*case_facts(observations(case.without_expected())))
-        engine.run()
-        derived: list[str] = []
-        evidence: list[EvidenceItem] = []
-        for fact in engine.facts.values():
-            if isinstance(fact, Derived):
-                derived.append(fact["name"])
-            elif isinstance(fact, Evidence):
-                evidence.append(
-                    EvidenceItem(fact["rule"], fact["cause"], fact["direction"], fact["weight"])
-                )
-        return sorted(derived), evidence, list(engine.trace)
+        engine = self._borrow()
+        try:
+            engine.reset()
+            engine.declare(*case_facts(observations(case.without_expected())))
+            engine.run()
+            derived: list[str] = []
+            evidence: list[EvidenceItem] = []
+            for fact in engine.facts.values():
+                if isinstance(fact, Derived):
+                    derived.append(fact["name"])
+                elif isinstance(fact, Evidence):
+                    evidence.append(
+                        EvidenceItem(fact["rule"], fact["cause"], fact["direction"], fact["weight"])
+                    )
+            return sorted(derived), evidence, list(engine.trace)
+        finally:
+            self._idle.put(engine)
 
     def diagnose(self, case: Case) -> Diagnosis:
         derived, evidence, trace = self.run(case)

@@ -3,7 +3,8 @@
 Discriminating findings are not hand-written: the case is re-run with each finding it
 does not yet record (a sign or history item present or known absent, an unknown signal
 value, a number either side of each threshold the rules use) and the findings that
-reorder the leading causes are reported.
+reorder the leading causes are reported. A finding that no chain of rules connects to
+any of the leading causes cannot reorder them, so it is not re-run.
 """
 
 from __future__ import annotations
@@ -238,6 +239,52 @@ def candidates(kb: KnowledgeBase, case: Case) -> list[Candidate]:
     return found
 
 
+_REACH: dict[int, tuple[KnowledgeBase, dict[tuple[str, Any], frozenset[str]]]] = {}
+
+
+def _reach(kb: KnowledgeBase) -> dict[tuple[str, Any], frozenset[str]]:
+    """(field, value) -> causes whose evidence a change of that finding can touch.
+
+    A rule reaches the causes it speaks about and, through each fact it derives, every
+    cause the rules reading that fact reach (a fixpoint over the chain). Number fields are
+    keyed by (field, None): any value may cross a threshold.
+    """
+    cached = _REACH.get(id(kb))
+    if cached is not None and cached[0] is kb:
+        return cached[1]
+    by_fact: dict[str, list[int]] = {}
+    for index, placed in enumerate(kb.rules):
+        for name in placed.rule.uses_facts():
+            by_fact.setdefault(name, []).append(index)
+    reach = [{e.cause for e in placed.rule.then if e.cause} for placed in kb.rules]
+    changed = True
+    while changed:
+        changed = False
+        for index, placed in enumerate(kb.rules):
+            for name in placed.rule.derives():
+                for reader in by_fact.get(name, []):
+                    if not reach[reader] <= reach[index]:
+                        reach[index] |= reach[reader]
+                        changed = True
+    table: dict[tuple[str, Any], set[str]] = {}
+    for index, placed in enumerate(kb.rules):
+        for test, _ in placed.rule.when.tests():
+            if test.field == "fact":
+                continue
+            keys = [(test.field, None)] if test.op != "in" else [(test.field, str(v)) for v in test.values]
+            for key in keys:
+                table.setdefault(key, set()).update(reach[index])
+    frozen = {key: frozenset(causes) for key, causes in table.items()}
+    _REACH[id(kb)] = (kb, frozen)
+    return frozen
+
+
+def _touches(kb: KnowledgeBase, candidate: Candidate, causes: set[str]) -> bool:
+    name = ABSENT_OF[candidate.field] if candidate.absent else candidate.field
+    key = (name, None) if FIELDS[name].kind is Kind.number else (name, str(candidate.value))
+    return bool(_reach(kb).get(key, frozenset()) & causes)
+
+
 def _probe_values(name: str, tests: set[tuple[str, Any]]) -> list[float]:
     """One value in each interval the rules' thresholds cut the field into."""
     if name == "field_strength":
@@ -251,7 +298,9 @@ def _probe_values(name: str, tests: set[tuple[str, Any]]) -> list[float]:
     return [round(min(p, limit), 3) for p in points]
 
 
-def discriminators(diagnoser: Diagnoser, case: Case, diagnosis: Diagnosis) -> list[Discriminator]:
+def discriminators(diagnoser: Diagnoser, case: Case, diagnosis: Diagnosis,
+                   prune: bool = True) -> list[Discriminator]:
+    """Findings that reorder the leaders, strongest shift first (prune=False re-runs every one)."""
     kb = diagnoser.kb
     leaders = [e.cause for e in diagnosis.differential[:LEADERS]]
     if len(leaders) < 2:
@@ -259,6 +308,8 @@ def discriminators(diagnoser: Diagnoser, case: Case, diagnosis: Diagnosis) -> li
     base_points = {e.cause: e.points for e in diagnosis.differential}
     found: list[Discriminator] = []
     for candidate in candidates(kb, case):
+        if prune and not _touches(kb, candidate, set(leaders)):
+            continue
         try:
             changed = candidate.apply(case)
         except ValueError:
@@ -341,11 +392,12 @@ def plain_summary(kb: KnowledgeBase, diagnosis: Diagnosis, steps: list[dict[str,
     return "\n\n".join(parts)
 
 
-def explain(diagnoser: Diagnoser, case: Case) -> Explanation:
+def explain(diagnoser: Diagnoser, case: Case, discriminate: bool = True) -> Explanation:
+    """All five parts; discriminate=False skips the re-runs (the app asks for them on demand)."""
     kb = diagnoser.kb
     case = case.without_expected()
     diagnosis = diagnoser.diagnose(case)
-    found = discriminators(diagnoser, case, diagnosis)
+    found = discriminators(diagnoser, case, diagnosis) if discriminate else []
     steps = ranked_next_steps(kb, diagnosis, found)
     diagnosis.next_steps = [s["label"] for s in steps]
     return Explanation(

@@ -64,6 +64,19 @@ def test_explore_ranks_live_and_keeps_the_draft_across_pages() -> None:
     assert _first_cause(at) == "Multiple myeloma / plasmacytoma"
 
 
+def test_explore_finds_discriminating_findings_on_request() -> None:
+    at = _app()
+    at.number_input(key="explore0_age").set_value(67)
+    at.selectbox(key="explore0_t1").set_value("hypointense")
+    at.selectbox(key="explore0_distribution").set_value("multifocal")
+    at.run()
+    assert "moves above" not in _text(at)
+    at.button(key="explore_discriminate").click().run()
+    assert not at.exception
+    assert "moves above" in _text(at) or "No single unrecorded finding" in _text(at)
+    assert not any(b.key == "explore_discriminate" for b in at.button)
+
+
 def test_explore_shows_an_inline_error_for_a_contradictory_case() -> None:
     at = _app()
     at.checkbox(key="explore0_sign_halo_sign").check()

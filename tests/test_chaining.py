@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from engine.case import case_from_data
@@ -86,11 +87,37 @@ def test_unknown_is_not_absent(rules_copy: Path) -> None:
 
 def test_the_engine_instance_is_reused_and_reset_between_cases(rules_copy: Path) -> None:
     diagnoser = _diagnoser(rules_copy)
+    built = []
+    original = diagnoser.engine_class
+
+    def counting() -> object:
+        built.append(1)
+        return original()
+
+    diagnoser.engine_class = counting  # type: ignore[assignment]
     first = diagnoser.diagnose(case_from_data(minimal_case(t1="hypointense"), "t"))
-    engine = diagnoser._engine()
     second = diagnoser.diagnose(case_from_data(minimal_case(), "t"))
-    assert diagnoser._engine() is engine
+    assert len(built) == 1, "the second diagnosis must reuse the pooled instance"
     assert first.derived and not second.derived
+
+
+def test_a_new_thread_reuses_a_pooled_instance(rules_copy: Path) -> None:
+    """Streamlit reruns in fresh threads; they must not rebuild the matching network."""
+    diagnoser = _diagnoser(rules_copy)
+    diagnoser.diagnose(case_from_data(minimal_case(), "t"))
+    built = []
+    original = diagnoser.engine_class
+
+    def counting() -> object:
+        built.append(1)
+        return original()
+
+    diagnoser.engine_class = counting  # type: ignore[assignment]
+    for _ in range(3):
+        worker = threading.Thread(target=diagnoser.diagnose, args=(case_from_data(minimal_case(), "t"),))
+        worker.start()
+        worker.join()
+    assert built == []
 
 
 def test_trace_records_matched_facts_and_conclusions(rules_copy: Path) -> None:

@@ -9,7 +9,7 @@ import pytest
 from engine.case import load_case
 from engine.diagnosis import Diagnoser
 from engine.evaluation import case_files
-from engine.explanation import Candidate, explain, ranking_after_step, to_markdown
+from engine.explanation import Candidate, discriminators, explain, ranking_after_step, to_markdown
 from tests.conftest import CASES, EXAMPLES
 
 SAMPLE = [EXAMPLES / "example-myeloma.yaml", EXAMPLES / "example-reconversion.yaml",
@@ -69,3 +69,14 @@ def test_stepping_through_ends_at_the_final_ranking(diagnoser: Diagnoser) -> Non
     final = ranking_after_step(diagnoser.kb, diagnosis, len(diagnosis.trace))
     assert [e.cause for e in final] == [e.cause for e in diagnosis.differential]
     assert ranking_after_step(diagnoser.kb, diagnosis, 0) == []
+
+
+@pytest.mark.parametrize("path", SAMPLE[:4], ids=[p.stem for p in SAMPLE[:4]])
+def test_pruning_unreachable_findings_changes_no_discriminator(diagnoser: Diagnoser, path: Path) -> None:
+    """Skipping findings that no rule chain connects to the leaders must be lossless."""
+    case = load_case(path).without_expected()
+    diagnosis = diagnoser.diagnose(case)
+    pruned = discriminators(diagnoser, case, diagnosis)
+    full = discriminators(diagnoser, case, diagnosis, prune=False)
+    assert [(d.candidate, d.moves_up, d.moves_above) for d in pruned] == [
+        (d.candidate, d.moves_up, d.moves_above) for d in full]

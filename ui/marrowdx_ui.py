@@ -68,11 +68,15 @@ def library() -> dict[str, Case]:
 
 
 @st.cache_data(show_spinner="Reasoning...", max_entries=256)
-def explanation_json(case_json: str) -> dict[str, Any]:
-    """The explanation of a case as JSON plus its Markdown, cached per case."""
+def explanation_json(case_json: str, discriminate: bool = True) -> dict[str, Any]:
+    """The explanation of a case as JSON plus its Markdown, cached per case.
+
+    Discriminating findings re-run the engine once per unrecorded finding (about a second),
+    so live pages ask for them only on request and stay fast while findings are edited.
+    """
     case = Case.model_validate_json(case_json)
-    result = explain(diagnoser(), case)
-    return {**result.to_json(), "markdown": to_markdown(result)}
+    result = explain(diagnoser(), case, discriminate=discriminate)
+    return {**result.to_json(), "markdown": to_markdown(result), "discriminated": discriminate}
 
 
 def run_explain(case: Case) -> Explanation:

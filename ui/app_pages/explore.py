@@ -50,13 +50,20 @@ with result_column:
     ui.differential_chart(diagnosis)
     for warning in diagnosis.warnings[1:]:
         st.warning(warning)
-    explanation = ui.explanation_json(case.model_dump_json())
+    case_json = case.model_dump_json()
+    wanted = state.get("explore_discriminate_for") == case_json
+    explanation = ui.explanation_json(case_json, discriminate=wanted)
     tab_evidence, tab_next, tab_table = st.tabs(["Evidence", "What would help", "Table"])
     with tab_evidence:
         ui.evidence_view(explanation)
     with tab_next:
         st.markdown("**Discriminating findings**")
-        ui.discriminators_view(explanation)
+        if explanation["discriminated"]:
+            ui.discriminators_view(explanation)
+        elif st.button("Find the findings that would reorder the leaders", key="explore_discriminate",
+                       help="Re-runs the engine once for every finding this case does not record yet."):
+            state["explore_discriminate_for"] = case_json
+            st.rerun()
         st.markdown("**Next steps**")
         ui.next_steps_view(explanation)
     with tab_table:
