@@ -85,9 +85,9 @@ def test_unknown_is_not_absent(rules_copy: Path) -> None:
     assert "chain-absent-fever" in {f.rule_id for f in absent.trace}
 
 
-def test_the_engine_instance_is_reused_and_reset_between_cases(rules_copy: Path) -> None:
-    diagnoser = _diagnoser(rules_copy)
-    built = []
+def _count_builds(diagnoser: Diagnoser) -> list[int]:
+    """Record every new engine instance the diagnoser builds from now on."""
+    built: list[int] = []
     original = diagnoser.engine_class
 
     def counting() -> object:
@@ -95,6 +95,12 @@ def test_the_engine_instance_is_reused_and_reset_between_cases(rules_copy: Path)
         return original()
 
     diagnoser.engine_class = counting  # type: ignore[assignment]
+    return built
+
+
+def test_the_engine_instance_is_reused_and_reset_between_cases(rules_copy: Path) -> None:
+    diagnoser = _diagnoser(rules_copy)
+    built = _count_builds(diagnoser)
     first = diagnoser.diagnose(case_from_data(minimal_case(t1="hypointense"), "t"))
     second = diagnoser.diagnose(case_from_data(minimal_case(), "t"))
     assert len(built) == 1, "the second diagnosis must reuse the pooled instance"
@@ -105,14 +111,7 @@ def test_a_new_thread_reuses_a_pooled_instance(rules_copy: Path) -> None:
     """Streamlit reruns in fresh threads; they must not rebuild the matching network."""
     diagnoser = _diagnoser(rules_copy)
     diagnoser.diagnose(case_from_data(minimal_case(), "t"))
-    built = []
-    original = diagnoser.engine_class
-
-    def counting() -> object:
-        built.append(1)
-        return original()
-
-    diagnoser.engine_class = counting  # type: ignore[assignment]
+    built = _count_builds(diagnoser)
     for _ in range(3):
         worker = threading.Thread(target=diagnoser.diagnose, args=(case_from_data(minimal_case(), "t"),))
         worker.start()
