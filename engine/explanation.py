@@ -239,50 +239,10 @@ def candidates(kb: KnowledgeBase, case: Case) -> list[Candidate]:
     return found
 
 
-_REACH: dict[int, tuple[KnowledgeBase, dict[tuple[str, Any], frozenset[str]]]] = {}
-
-
-def _reach(kb: KnowledgeBase) -> dict[tuple[str, Any], frozenset[str]]:
-    """(field, value) -> causes whose evidence a change of that finding can touch.
-
-    A rule reaches the causes it speaks about and, through each fact it derives, every
-    cause the rules reading that fact reach (a fixpoint over the chain). Number fields are
-    keyed by (field, None): any value may cross a threshold.
-    """
-    cached = _REACH.get(id(kb))
-    if cached is not None and cached[0] is kb:
-        return cached[1]
-    by_fact: dict[str, list[int]] = {}
-    for index, placed in enumerate(kb.rules):
-        for name in placed.rule.uses_facts():
-            by_fact.setdefault(name, []).append(index)
-    reach = [{e.cause for e in placed.rule.then if e.cause} for placed in kb.rules]
-    changed = True
-    while changed:
-        changed = False
-        for index, placed in enumerate(kb.rules):
-            for name in placed.rule.derives():
-                for reader in by_fact.get(name, []):
-                    if not reach[reader] <= reach[index]:
-                        reach[index] |= reach[reader]
-                        changed = True
-    table: dict[tuple[str, Any], set[str]] = {}
-    for index, placed in enumerate(kb.rules):
-        for test, _ in placed.rule.when.tests():
-            if test.field == "fact":
-                continue
-            keys = [(test.field, None)] if test.op != "in" else [(test.field, str(v)) for v in test.values]
-            for key in keys:
-                table.setdefault(key, set()).update(reach[index])
-    frozen = {key: frozenset(causes) for key, causes in table.items()}
-    _REACH[id(kb)] = (kb, frozen)
-    return frozen
-
-
 def _touches(kb: KnowledgeBase, candidate: Candidate, causes: set[str]) -> bool:
     name = ABSENT_OF[candidate.field] if candidate.absent else candidate.field
     key = (name, None) if FIELDS[name].kind is Kind.number else (name, str(candidate.value))
-    return bool(_reach(kb).get(key, frozenset()) & causes)
+    return bool(kb.reach.get(key, frozenset()) & causes)
 
 
 def _probe_values(name: str, tests: set[tuple[str, Any]]) -> list[float]:
