@@ -178,7 +178,11 @@ def _message(error: Any, model: type[BaseModel], loc: tuple[Any, ...]) -> str:
 
 
 def _did_you_mean(word: str, choices: list[str]) -> str:
+    """A close spelling, or the one code an abbreviation starts ('hypo' -> 'hypointense')."""
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if not close and len(word) >= 3:
+        close = [c for c in choices if c.startswith(word.lower())][:2]
+        close = close if len(close) == 1 else []
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 

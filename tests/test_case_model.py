@@ -96,6 +96,17 @@ def test_unknown_key_gets_a_did_you_mean_hint() -> None:
     assert "histroy: unknown field (did you mean 'history'?)" in message
 
 
+@pytest.mark.parametrize(("value", "hint"), [("hypointens", "hypointense"), ("hypo", "hypointense"),
+                                             ("hyper", None)])
+def test_unknown_code_gets_a_did_you_mean_hint(value: str, hint: str | None) -> None:
+    message = _error(_with("findings.t1", value))
+    assert f"findings.t1: {value!r} is not one of" in message
+    if hint:
+        assert f"(did you mean {hint!r}?)" in message
+    else:
+        assert "did you mean" not in message, "an ambiguous abbreviation gets no guess"
+
+
 @pytest.mark.parametrize("missing", ["t1", "distribution"])
 def test_missing_required_fields_are_named(missing: str) -> None:
     doc = minimal_case()
