@@ -97,7 +97,7 @@ def test_unknown_key_gets_a_did_you_mean_hint() -> None:
 
 
 @pytest.mark.parametrize(("value", "hint"), [("hypointens", "hypointense"), ("hypo", "hypointense"),
-                                             ("hyper", None)])
+                                             ("hyper", "hyperintense"), ("hyp", None)])
 def test_unknown_code_gets_a_did_you_mean_hint(value: str, hint: str | None) -> None:
     message = _error(_with("findings.t1", value))
     assert f"findings.t1: {value!r} is not one of" in message
