@@ -79,6 +79,12 @@ class Evaluation:
     def _share(self, hits: int, total: int) -> float:
         return round(hits / total, 4) if total else 0.0
 
+    def _accuracy(self, ranks: list[int | None]) -> dict[str, float]:
+        return {
+            "top1": self._share(sum(1 for k in ranks if k == 1), len(ranks)),
+            "top3": self._share(sum(1 for k in ranks if k is not None and k <= 3), len(ranks)),
+        }
+
     def summary(self) -> dict[str, Any]:
         n = len(self.results)
         ranks = [r.rank for r in self.results]
@@ -87,14 +93,9 @@ class Evaluation:
         plain = [r.rank for r in self.results if not r.known_limitation]
         return {
             "n": n,
-            "top1": self._share(sum(1 for k in ranks if k == 1), n),
-            "top3": self._share(sum(1 for k in ranks if k is not None and k <= 3), n),
+            **self._accuracy(ranks),
             "known_limitations": n - len(plain),
-            "without_limitations": {
-                "n": len(plain),
-                "top1": self._share(sum(1 for k in plain if k == 1), len(plain)),
-                "top3": self._share(sum(1 for k in plain if k is not None and k <= 3), len(plain)),
-            },
+            "without_limitations": {"n": len(plain), **self._accuracy(plain)},
             "must_not_miss_recall": self._share(
                 sum(1 for r in urgent if r.rank is not None and r.rank <= 3), len(urgent)
             ),

@@ -13,7 +13,7 @@ import yaml
 
 from engine.case import load_case
 from engine.diagnosis import Diagnoser
-from engine.evaluation import case_files, evaluate_folder
+from engine.evaluation import Evaluation, case_files, evaluate_folder
 from engine.vocabulary import CauseId
 from tests.conftest import CASES
 
@@ -38,11 +38,17 @@ def test_curated_case_ranks_its_diagnosis_in_the_top_three(path: Path, diagnoser
     assert rank is not None and rank <= 3, f"{case.expected.diagnosis.value} ranked {rank}"
 
 
-def test_the_library_meets_the_accuracy_floors(diagnoser: Diagnoser) -> None:
+@pytest.fixture(scope="module")
+def evaluation(diagnoser: Diagnoser) -> Evaluation:
+    """The curated library evaluated once for every aggregate test of this module."""
+    return evaluate_folder(diagnoser, CASES)
+
+
+def test_the_library_meets_the_accuracy_floors(evaluation: Evaluation) -> None:
     """Floors of issue 4. Top-1 holds on the whole library; top-3 is asserted on the cases that
     do not record a known limitation, and those cases may be at most a tenth of the library.
     (On the whole library top-3 is reported by `marrowdx evaluate`, not asserted: see README.)"""
-    summary = evaluate_folder(diagnoser, CASES).summary()
+    summary = evaluation.summary()
     plain = summary["without_limitations"]
     assert summary["n"] >= MIN_CASES
     assert summary["invalid"] == 0
@@ -62,8 +68,8 @@ def _per_cause(kind: str) -> list[object]:
 
 
 @pytest.fixture(scope="module")
-def library(diagnoser: Diagnoser) -> list[tuple[str, int | None]]:
-    return [(r.expected or "", r.rank) for r in evaluate_folder(diagnoser, CASES).results]
+def library(evaluation: Evaluation) -> list[tuple[str, int | None]]:
+    return [(r.expected or "", r.rank) for r in evaluation.results]
 
 
 @pytest.mark.parametrize("cause", _per_cause("too_few_cases"))
