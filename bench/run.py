@@ -17,14 +17,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from engine.case import Case, case_from_data, load_case  # noqa: E402
-from engine.diagnosis import get_diagnoser  # noqa: E402
-from engine.evaluation import case_files  # noqa: E402
-from engine.explanation import explain  # noqa: E402
-from engine.vocabulary import (  # noqa: E402
+from engine.case import Case, case_from_data, load_case
+from engine.diagnosis import get_diagnoser
+from engine.evaluation import case_files
+from engine.explanation import explain
+from engine.vocabulary import (
     ChemicalShift,
     Comparison,
     Distribution,
@@ -39,7 +36,8 @@ from engine.vocabulary import (  # noqa: E402
     T2Level,
 )
 
-EXAMPLE = ROOT.parent / "shared" / "examples" / "example-myeloma.yaml"
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "example-myeloma.yaml"
 TARGETS = {
     "marrowdx --help (cold)": "<= 300 ms",
     "one diagnosis (cold process)": "",

@@ -27,6 +27,7 @@ from engine.vocabulary import (
     Sex,
     Sign,
     Site,
+    SourceKind,
     T1Level,
     T2Level,
 )
@@ -94,6 +95,16 @@ class Case(_Strict):
     id: Annotated[str, Field(pattern=r"^[a-z0-9-]+$", min_length=1, max_length=120)]
     title: str | None = None
     source: str | None = None
+    source_kind: SourceKind = Field(
+        SourceKind.single_patient,
+        description="single_patient (a case report, teaching file or figure legend) or series "
+        "(a prototype built from a case series' or review's stated typical findings)",
+    )
+    shared_source_reason: str | None = Field(
+        None,
+        description="why this case cites a source another case also cites (e.g. a different "
+        "patient of the same series or teaching page)",
+    )
     patient: Patient
     known_cancer: KnownCancer = KnownCancer.none
     history: list[History] = []

@@ -38,7 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     output.add_argument("--json", action="store_true")
     output.add_argument("--markdown", action="store_true")
 
-    commands.add_parser("schema", help="print the JSON Schema of a case file")
+    schema = commands.add_parser("schema", help="print the JSON Schema of a case file")
+    schema.add_argument("--markdown", action="store_true",
+                        help="print the case format as a Markdown page instead (docs/case-format.md)")
 
     rules = commands.add_parser("rules", help="inspect the knowledge base")
     rule_commands = rules.add_subparsers(dest="rules_command", required=True)
@@ -78,6 +80,12 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "evaluate":
         return _evaluate(Path(args.directory), args.json, args.markdown)
     if args.command == "schema":
+        if args.markdown:
+            from engine.case_format import case_format_markdown
+            from engine.diagnosis import get_diagnoser
+
+            sys.stdout.write(case_format_markdown(get_diagnoser().kb))
+            return EXIT_OK
         from engine.case import Case
 
         _print_json(Case.model_json_schema())

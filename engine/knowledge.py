@@ -12,6 +12,7 @@ import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -21,8 +22,24 @@ from engine.documents import InputError, Problem, read_document, validate
 from engine.facts import FIELDS, Kind
 from engine.vocabulary import CauseId
 
-# MARROWDX_RULES lets an educator point the tools at their own knowledge folder.
-RULES_DIR = Path(os.environ.get("MARROWDX_RULES") or Path(__file__).resolve().parent.parent / "rules")
+
+def default_rules_dir() -> Path:
+    """Where the knowledge base lives: MARROWDX_RULES, else the copy shipped in the package.
+
+    An installed wheel carries ``rules/`` as package data (``engine/rules``, found through
+    importlib.resources); a source checkout keeps it at the top level beside ``engine/``.
+    MARROWDX_RULES lets an educator point the tools at their own knowledge folder.
+    """
+    override = os.environ.get("MARROWDX_RULES")
+    if override:
+        return Path(override)
+    shipped = Path(str(resources.files("engine").joinpath("rules")))
+    if shipped.is_dir():
+        return shipped
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+RULES_DIR = default_rules_dir()
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 RefKey = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]

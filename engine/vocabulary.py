@@ -330,6 +330,13 @@ class Category(StrEnum):
     treatment_related = "treatment_related"
 
 
+class SourceKind(StrEnum):
+    """Where a curated case comes from: one published patient, or a series' prototype."""
+
+    single_patient = "single_patient"
+    series = "series"
+
+
 class Difficulty(StrEnum):
     easy = "easy"
     moderate = "moderate"

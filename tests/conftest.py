@@ -1,4 +1,4 @@
-"""Shared fixtures: the real knowledge base, compiled once, and paths to shared material."""
+"""Common fixtures: the real knowledge base, compiled once, and the repository's own example files."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from engine.knowledge import RULES_DIR, KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "cases"
-SHARED = ROOT.parent / "shared"
-EXAMPLES = SHARED / "examples"
+EXAMPLES = ROOT / "examples"
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -146,8 +145,7 @@ def test_cases_page_filters_and_rejects_a_broken_upload_inline() -> None:
 
 @pytest.mark.parametrize(("name", "valid"), [("invalid-t1.yaml", False), ("example-myeloma.yaml", True)])
 def test_uploads_are_validated_by_the_engine_parser(name: str, valid: bool) -> None:
-    sys.path.insert(0, str(ROOT / "ui"))
-    import marrowdx_ui
+    from ui import marrowdx_ui
 
     case, problems = marrowdx_ui.read_upload(name, Path(EXAMPLES / name).read_bytes())
     assert (case is not None) is valid

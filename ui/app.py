@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import marrowdx_ui as ui
 import streamlit as st
+
+from ui import marrowdx_ui as ui
 
 PAGES = Path(__file__).resolve().parent / "app_pages"
 

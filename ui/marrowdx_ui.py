@@ -6,7 +6,7 @@ The app is thin: every medical judgement comes from the engine's public function
 
 from __future__ import annotations
 
-import sys
+import os
 from pathlib import Path
 from typing import Any
 
@@ -14,17 +14,13 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from engine.case import Case, case_from_data, case_to_yaml, parse_case  # noqa: E402
-from engine.diagnosis import Diagnoser, Diagnosis, get_diagnoser  # noqa: E402
-from engine.documents import InputError, decode  # noqa: E402
-from engine.evaluation import iter_cases  # noqa: E402
-from engine.explanation import Explanation, explain, to_markdown  # noqa: E402
-from engine.knowledge import KnowledgeBase  # noqa: E402
-from engine.vocabulary import (  # noqa: E402
+from engine.case import Case, case_from_data, case_to_yaml, parse_case
+from engine.diagnosis import Diagnoser, Diagnosis, get_diagnoser
+from engine.documents import InputError, decode
+from engine.evaluation import iter_cases
+from engine.explanation import Explanation, explain, to_markdown
+from engine.knowledge import KnowledgeBase
+from engine.vocabulary import (
     SIGN_GROUPS,
     ChemicalShift,
     Comparison,
@@ -40,7 +36,8 @@ from engine.vocabulary import (  # noqa: E402
     T2Level,
 )
 
-CASES_DIR = ROOT / "cases"
+# The curated cases of a checkout; MARROWDX_CASES points the app at another folder.
+CASES_DIR = Path(os.environ.get("MARROWDX_CASES") or Path(__file__).resolve().parent.parent / "cases")
 DISCLAIMER = (
     "**Educational use only.** MarrowDx ranks causes by *relative plausibility* for teaching; "
     "it does not make a diagnosis and must not be used for patient care."

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import marrowdx_ui as ui
 import streamlit as st
+
+from ui import marrowdx_ui as ui
 
 state = st.session_state
 state.setdefault("uploaded_cases", {})

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import marrowdx_ui as ui
 import streamlit as st
+
+from ui import marrowdx_ui as ui
 
 DEFAULT_DRAFT = {
     "id": "my-case",

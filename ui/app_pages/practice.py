@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import random
 
-import marrowdx_ui as ui
 import streamlit as st
 
 from engine.practice import score_answer
+from ui import marrowdx_ui as ui
 
 state = st.session_state
 state.setdefault("practice_seen", [])

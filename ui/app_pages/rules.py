@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import marrowdx_ui as ui
 import streamlit as st
 
 from engine.facts import FIELDS
+from ui import marrowdx_ui as ui
 
 st.title("Rules")
 kb = ui.kb()

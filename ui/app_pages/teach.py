@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import marrowdx_ui as ui
 import streamlit as st
 
 from engine.explanation import candidates, compare, ranking_after_step
+from ui import marrowdx_ui as ui
 
 state = st.session_state
 state.setdefault("teach_step", 0)
