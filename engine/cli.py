@@ -37,6 +37,10 @@ def _parser() -> argparse.ArgumentParser:
     output = evaluate.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true")
     output.add_argument("--markdown", action="store_true")
+    evaluate.add_argument(
+        "--first-look", action="store_true",
+        help="append this result to FIRST_LOOK.md beside DIR (do it before tuning any rule on DIR)")
+    evaluate.add_argument("--record", help="the first-look file (default: FIRST_LOOK.md beside DIR)")
 
     schema = commands.add_parser("schema", help="print the JSON Schema of a case file")
     schema.add_argument("--markdown", action="store_true",
@@ -78,7 +82,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "explain":
         return _explain(args.path, args.format)
     if args.command == "evaluate":
-        return _evaluate(Path(args.directory), args.json, args.markdown)
+        return _evaluate(Path(args.directory), args.json, args.markdown,
+                         Path(args.record) if args.record else None, args.first_look)
     if args.command == "schema":
         if args.markdown:
             from engine.case_format import case_format_markdown
@@ -137,7 +142,8 @@ def _explain(path: str, fmt: str) -> int:
     return EXIT_OK
 
 
-def _evaluate(directory: Path, as_json: bool, as_markdown: bool) -> int:
+def _evaluate(directory: Path, as_json: bool, as_markdown: bool, record: Path | None,
+              first_look: bool) -> int:
     from engine.diagnosis import get_diagnoser
     from engine.documents import InputError, Problem
     from engine.evaluation import evaluate_folder, to_markdown, to_text
@@ -145,6 +151,15 @@ def _evaluate(directory: Path, as_json: bool, as_markdown: bool) -> int:
     if not directory.is_dir():
         raise InputError(str(directory), [Problem("", "not a folder")])
     evaluation = evaluate_folder(get_diagnoser(), directory)
+    if first_look:
+        import datetime as dt
+
+        from engine import first_look as fl
+
+        target = record or directory.resolve().parent / "FIRST_LOOK.md"
+        fl.append(target, fl.entry(evaluation, directory.name, fl.revision(directory),
+                                   dt.date.today()))
+        print(f"first look appended to {target}", file=sys.stderr)
     if as_json:
         _print_json(evaluation.to_json())
     elif as_markdown:

@@ -51,6 +51,7 @@ class CaseResult:
     must_not_miss_first: bool = False
     difficulty: str | None = None
     known_limitation: str | None = None
+    source_kind: str = "single_patient"
     error: str | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -67,6 +68,7 @@ class CaseResult:
             data["difficulty"] = self.difficulty
         if self.known_limitation:
             data["known_limitation"] = self.known_limitation
+        data["source_kind"] = self.source_kind
         if self.error:
             data["error"] = self.error
         return data
@@ -91,11 +93,15 @@ class Evaluation:
         urgent = [r for r in self.results if r.must_not_miss]
         benign = [r for r in self.results if r.expected and not r.must_not_miss and not r.error]
         plain = [r.rank for r in self.results if not r.known_limitation]
+        prototypes = [r.rank for r in self.results if r.source_kind == "series"]
+        patients = [r.rank for r in self.results if r.source_kind != "series"]
         return {
             "n": n,
             **self._accuracy(ranks),
             "known_limitations": n - len(plain),
             "without_limitations": {"n": len(plain), **self._accuracy(plain)},
+            "real_patients": {"n": len(patients), **self._accuracy(patients)},
+            "prototypes": {"n": len(prototypes), **self._accuracy(prototypes)},
             "must_not_miss_recall": self._share(
                 sum(1 for r in urgent if r.rank is not None and r.rank <= 3), len(urgent)
             ),
@@ -116,11 +122,21 @@ class Evaluation:
             table.setdefault(r.expected_category, Counter())[r.top_category or "none"] += 1
         return {row: dict(sorted(counts.items())) for row, counts in sorted(table.items())}
 
+    def misses(self) -> dict[str, dict[str, int]]:
+        """Expected cause -> the cause ranked first instead -> count, over cases not ranked first."""
+        table: dict[str, Counter[str]] = {}
+        for r in self.results:
+            if r.expected is None or r.rank == 1:
+                continue
+            table.setdefault(r.expected, Counter())[r.top[0] if r.top else "none"] += 1
+        return {cause: dict(counts.most_common()) for cause, counts in sorted(table.items())}
+
     def to_json(self) -> dict[str, Any]:
         return {
             "cases": [r.to_json() for r in self.results],
             "summary": self.summary(),
             "confusion": self.confusion(),
+            "misses": self.misses(),
         }
 
 
@@ -146,6 +162,7 @@ def evaluate_case(diagnoser: Diagnoser, case: Case, file: str) -> CaseResult:
         must_not_miss_first=bool(top and top.must_not_miss),
         difficulty=case.difficulty.value if case.difficulty else None,
         known_limitation=case.expected.known_limitation,
+        source_kind=case.source_kind.value,
     )
 
 
