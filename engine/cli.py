@@ -172,7 +172,7 @@ def _evaluate(directory: Path, as_json: bool, as_markdown: bool, record: Path | 
 def _lint(as_json: bool) -> int:
     from engine.documents import InputError
     from engine.knowledge import load_knowledge
-    from engine.rulebook import lint, load_problems, per_cause_counts
+    from engine.rulebook import lint, load_problems, malignant_share, per_cause_counts, profile_counts
 
     try:
         kb = load_knowledge()
@@ -182,14 +182,16 @@ def _lint(as_json: bool) -> int:
     else:
         problems = lint(kb)
         stats = {"rules": len(kb.rules), "references": len(kb.references),
-                 "per_cause": per_cause_counts(kb)}
+                 "per_cause": per_cause_counts(kb), "profiles": profile_counts(kb),
+                 "malignant_share": malignant_share(kb)}
     if as_json:
         _print_json({"problems": [str(p) for p in problems], **stats})
     else:
         for problem in problems:
             print(problem)
+        shares = ", ".join(f"{band} {share:.1%}" for band, share in stats.get("malignant_share", {}).items())
         print(f"{len(problems)} problem(s); {stats['rules']} rules, "
-              f"{stats['references']} references")
+              f"{stats['references']} references; malignant share of the priors: {shares}")
     return EXIT_PROBLEMS if problems else EXIT_OK
 
 

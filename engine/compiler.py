@@ -39,6 +39,14 @@ class Evidence(Fact):
     """A weighted vote: ``Evidence(rule=..., cause=..., direction='for'|'against', weight=n)``."""
 
 
+class Seen(Fact):
+    """A key finding of the profiles: ``Seen(rule=..., finding='t1_class', value='below')``.
+
+    One fact carries the evidence for every cause at once; the scorer reads the cause
+    frequencies from the profile table, so the network holds one rule per finding value.
+    """
+
+
 @dataclass(frozen=True)
 class Firing:
     """One rule firing, in engine order, with what it matched and what it concluded."""
@@ -70,7 +78,11 @@ class TracingEngine(KnowledgeEngine):
         """
         conclusions: list[str] = []
         for effect in placed.rule.then:
-            if effect.derive:
+            if effect.observe:
+                self.declare(Seen(rule=placed.rule.id, finding=effect.observe.finding,
+                                  value=effect.observe.value))
+                conclusions.append(f"profile:{effect.observe.finding}={effect.observe.value}")
+            elif effect.derive:
                 self.declare(Derived(name=effect.derive))
                 conclusions.append(f"fact:{effect.derive}")
             else:

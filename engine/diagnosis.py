@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from engine.case import Case
-from engine.compiler import Derived, Evidence, Firing, TracingEngine, case_facts, compile_engine
+from engine.compiler import Derived, Evidence, Firing, Seen, TracingEngine, case_facts, compile_engine
 from engine.facts import observations
 from engine.knowledge import RULES_DIR, KnowledgeBase, load_knowledge
+from engine.profiles import VISIBLE, Observation
 from engine.scoring import CauseScore, EvidenceItem, rank
 
 DISCLAIMER = (
@@ -94,9 +95,21 @@ class Diagnoser:
                     evidence.append(
                         EvidenceItem(fact["rule"], fact["cause"], fact["direction"], fact["weight"])
                     )
+                elif isinstance(fact, Seen):
+                    seen = Observation(fact["finding"], fact["value"])
+                    evidence += self._profile_evidence(fact["rule"], seen)
             return sorted(derived), evidence, list(engine.trace)
         finally:
             self._idle.put(engine)
+
+    def _profile_evidence(self, rule_id: str, obs: Observation) -> list[EvidenceItem]:
+        """The profile table's points for one seen key finding, as evidence per cause."""
+        assert self.kb.profiles is not None
+        return [
+            EvidenceItem(rule_id, cause, "for" if points > 0 else "against", abs(points), "profile")
+            for cause, points in self.kb.profiles.points[obs].items()
+            if abs(points) >= VISIBLE
+        ]
 
     def diagnose(self, case: Case) -> Diagnosis:
         derived, evidence, trace = self.run(case)

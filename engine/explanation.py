@@ -18,7 +18,8 @@ from engine.compiler import Firing
 from engine.diagnosis import Diagnoser, Diagnosis
 from engine.facts import ABSENT_OF, FIELDS, Kind
 from engine.knowledge import KnowledgeBase, PlainLanguage
-from engine.scoring import CauseScore, EvidenceItem, rank
+from engine.profiles import Observation
+from engine.scoring import CauseScore, rank
 
 LEADERS = 3
 MAX_DISCRIMINATORS = 8
@@ -167,6 +168,7 @@ def evidence_for(kb: KnowledgeBase, diagnosis: Diagnosis) -> list[dict[str, Any]
                     "derived": [_chain(kb, v, derivations) for n, v in matched if n == "fact"],
                     "refs": [short_citation(kb, k) for k in rule.refs],
                 })
+        items += _profile_items(kb, entry.cause, entry.label, entry.profile, fired)
         out.append({
             "cause": entry.cause,
             "label": entry.label,
@@ -177,6 +179,38 @@ def evidence_for(kb: KnowledgeBase, diagnosis: Diagnosis) -> list[dict[str, Any]
             "items": items,
         })
     return out
+
+
+def _profile_items(kb: KnowledgeBase, cause: str, label: str, profile: dict[str, float],
+                   fired: dict[str, Firing]) -> list[dict[str, Any]]:
+    """Profile evidence for one cause: how often the seen finding occurs in it, and the source."""
+    if kb.profiles is None:
+        return []
+    book = kb.profiles
+    stated = book.profiles.get(cause)
+    items = []
+    for rule_id, points in sorted(profile.items(), key=lambda kv: (-abs(kv[1]), kv[0])):
+        rule = kb.rules_by_id[rule_id].rule
+        seen = rule.then[0].observe
+        assert seen is not None
+        finding = book.findings[seen.finding]
+        value = next((v.label for v in finding.values if v.id == seen.value), seen.value)
+        share = book.likelihood(cause, Observation(seen.finding, seen.value))
+        firing = fired.get(rule_id)
+        items.append({
+            "rule": rule_id,
+            "direction": "for" if points > 0 else "against",
+            "weight": round(abs(points), 2),
+            "kind": "profile",
+            "rationale": (f"{finding.label}: {value}. The profile gives about {share:.0%} of "
+                          f"patients with {label.lower()} this finding, "
+                          f"{'more' if points > 0 else 'less'} than the average cause."),
+            "condition": rule.when.describe(),
+            "findings": [f"{n} = {_show(v)}" for n, v in (firing.matched if firing else ()) if n != "fact"],
+            "derived": [],
+            "refs": [short_citation(kb, k) for k in (stated.refs if stated else book.scale.refs)],
+        })
+    return items
 
 
 def trace_steps(kb: KnowledgeBase, trace: list[Firing]) -> list[dict[str, Any]]:
@@ -432,14 +466,8 @@ def _chain_lines(chain: dict[str, Any], indent: str) -> list[str]:
 
 def ranking_after_step(kb: KnowledgeBase, diagnosis: Diagnosis, step: int) -> list[CauseScore]:
     """The differential as it stood after the first ``step`` firings (for stepping through)."""
-    evidence: list[EvidenceItem] = []
-    for firing in diagnosis.trace[:step]:
-        rule = kb.rules_by_id[firing.rule_id].rule
-        for effect in rule.then:
-            if effect.cause and effect.direction and effect.weight:
-                evidence.append(EvidenceItem(rule.id, effect.cause, effect.direction, effect.weight))
-    age = diagnosis.age
-    return rank(kb, age, evidence)
+    fired = {firing.rule_id for firing in diagnosis.trace[:step]}
+    return rank(kb, diagnosis.age, [item for item in diagnosis.evidence if item.rule_id in fired])
 
 
 def compare(before: Diagnosis, after: Diagnosis, limit: int = 8) -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from engine.documents import InputError, Problem, read_document, validate
 from engine.facts import FIELDS, Kind
+from engine.profiles import CauseProfile, FindingsFile, KeyFinding, ProfileBook, ProfileFile
 from engine.vocabulary import CauseId
 
 
@@ -90,15 +91,25 @@ class Cause(_Strict):
     category: str
     must_not_miss: bool
     description: str = Field(min_length=20)
-    prior: dict[Slug, Annotated[float, Field(ge=-6, le=6)]]
+    prior: dict[Slug, Annotated[float, Field(ge=-8, le=8)]]
     prior_basis: str = Field(min_length=10, description="where the prior comes from")
     prior_refs: list[RefKey] = []
     next_steps: list[Slug] = Field(min_length=1)
 
 
+class MalignantShare(_Strict):
+    """The cited share of malignant causes among marrow signal abnormalities (lint checks it)."""
+
+    low: Annotated[float, Field(gt=0, lt=1)]
+    high: Annotated[float, Field(gt=0, lt=1)]
+    refs: list[RefKey] = Field(min_length=1)
+
+
 class Scoring(_Strict):
     plausibility_base: Annotated[float, Field(gt=1, le=10)]
     explanation: str
+    judgement_prior_bound: Annotated[float, Field(gt=0, le=6)] = 2
+    malignant_share: MalignantShare | None = None
 
 
 class CauseFile(_Strict):
@@ -229,17 +240,30 @@ def _test_from_yaml(name: str, value: Any) -> dict[str, Any]:
 # ---------------------------------------------------------------- rules
 
 
+class Observed(_Strict):
+    """A profile rule's conclusion: key finding ``finding`` was seen with ``value``."""
+
+    finding: str
+    value: str
+
+
 class Effect(_Strict):
-    """What a rule concludes: a derived finding, or weighted evidence for/against a cause."""
+    """What a rule concludes: a derived finding, weighted evidence for/against a cause, or
+    (for compiled profile rules) a key finding whose profile evidence covers every cause."""
 
     derive: Slug | None = None
     support: CauseId | None = None
     oppose: CauseId | None = None
     weight: Weight | None = None
+    observe: Observed | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Effect:
-        chosen = [k for k in ("derive", "support", "oppose") if getattr(self, k) is not None]
+        chosen = [k for k in ("derive", "support", "oppose", "observe") if getattr(self, k) is not None]
+        if self.observe is not None:
+            if len(chosen) != 1 or self.weight is not None:
+                raise ValueError("an observe effect stands alone and takes no weight")
+            return self
         if len(chosen) != 1:
             raise ValueError("an effect is exactly one of derive, support or oppose")
         if self.derive is not None and self.weight is not None:
@@ -260,6 +284,8 @@ class Effect(_Strict):
         return "against" if self.oppose is not None else None
 
     def describe(self) -> str:
+        if self.observe:
+            return f"profile evidence for every cause ({self.observe.finding} = {self.observe.value})"
         if self.derive:
             return f"conclude {self.derive}"
         verb = "supports" if self.support else "argues against"
@@ -363,6 +389,7 @@ class KnowledgeBase:
     families: dict[str, RuleFile] = field(default_factory=dict)
     glossary: Glossary = field(default_factory=Glossary)
     plain_language: PlainLanguage = field(default_factory=PlainLanguage)
+    profiles: ProfileBook | None = None
 
     @cached_property
     def rules_by_id(self) -> dict[str, PlacedRule]:
@@ -380,7 +407,9 @@ class KnowledgeBase:
         for index, placed in enumerate(self.rules):
             for name in placed.rule.uses_facts():
                 by_fact.setdefault(name, []).append(index)
-        reach = [{e.cause for e in placed.rule.then if e.cause} for placed in self.rules]
+        everyone = set(self.causes)
+        reach = [everyone.copy() if any(e.observe for e in placed.rule.then)
+                 else {e.cause for e in placed.rule.then if e.cause} for placed in self.rules]
         changed = True
         while changed:
             changed = False
@@ -447,6 +476,15 @@ def load_knowledge(directory: Path = RULES_DIR) -> KnowledgeBase:
         plain_language=plain,
     )
     problems: dict[str, list[Problem]] = defaultdict(list)
+    profile_dir = directory / "profiles"
+    if (profile_dir / "findings.yaml").exists():
+        kb.profiles = _load_profiles(profile_dir, kb, problems)
+        families["profiles"] = RuleFile(
+            family="profiles", title="Finding profiles",
+            description="One rule per key-finding value; its evidence covers every cause.",
+            rules=_profile_rules(kb.profiles),
+        )
+        owners["profiles"] = str(profile_dir / "findings.yaml")
     _collect(kb, families, owners, problems)
     _check_causes(kb, directory, problems)
     if problems:
@@ -460,6 +498,82 @@ def load_knowledge(directory: Path = RULES_DIR) -> KnowledgeBase:
             first_file = str(directory)
         raise InputError(first_file, all_problems)
     return kb
+
+
+def _load_profiles(folder: Path, kb: KnowledgeBase, problems: dict[str, list[Problem]]) -> ProfileBook:
+    """rules/profiles/findings.yaml (key findings and scale) and one profile file per family."""
+    findings: FindingsFile = _load(folder / "findings.yaml", FindingsFile)
+    book = ProfileBook(findings.scale, {f.id: f for f in findings.findings})
+    where = str(folder / "findings.yaml")
+    for key in findings.scale.refs:
+        if key not in kb.references:
+            problems[where].append(Problem("scale.refs", _unknown(key, kb.references)))
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name == "findings.yaml":
+            continue
+        profile_file: ProfileFile = _load(path, ProfileFile)
+        for cause_id, profile in profile_file.profiles.items():
+            cause = cause_id.value
+            earlier = book.profiles.get(cause)
+            if earlier is not None:
+                twice = sorted(set(earlier.frequencies) & set(profile.frequencies))
+                if twice:
+                    problems[str(path)].append(
+                        Problem(f"profiles.{cause}", f"frequencies given twice: {', '.join(twice)}"))
+                profile = earlier.merged(profile)
+            book.profiles[cause] = profile
+            found = _check_profile(cause, profile, book, kb)
+            if found:
+                problems[str(path)] += found
+    return book
+
+
+def _check_profile(cause: str, profile: CauseProfile, book: ProfileBook,
+                   kb: KnowledgeBase) -> list[Problem]:
+    found: list[Problem] = []
+    for key in profile.refs:
+        if key not in kb.references:
+            found.append(Problem(f"profiles.{cause}.refs", _unknown(key, kb.references)))
+    for name, stated in profile.frequencies.items():
+        path = f"profiles.{cause}.frequencies.{name}"
+        finding = book.findings.get(name)
+        if finding is None:
+            found.append(Problem(path, _unknown(name, book.findings, "key finding")))
+            continue
+        if finding.is_choice != isinstance(stated, dict):
+            kind = "a mapping of its values" if finding.is_choice else "one frequency"
+            found.append(Problem(path, f"{name} takes {kind}"))
+            continue
+        entries = stated.items() if isinstance(stated, dict) else [("", stated)]
+        allowed = {v.id for v in finding.values}
+        for value, frequency in entries:
+            if value and value not in allowed:
+                found.append(Problem(f"{path}.{value}", f"not one of {', '.join(sorted(allowed))}"))
+            if isinstance(frequency, str) and frequency not in book.scale.bands:
+                found.append(Problem(f"{path}{'.' + value if value else ''}",
+                                     f"{frequency!r} is not one of {', '.join(book.scale.bands)}"))
+    return found
+
+
+def _profile_rules(book: ProfileBook) -> list[Rule]:
+    """One experta rule per key-finding value (or presence / known absence)."""
+    rules: list[Rule] = []
+
+    def make(finding: KeyFinding, value: str, label: str, when: dict) -> None:
+        obs = {"finding": finding.id, "value": value}
+        rule_id = f"profile-{finding.id}-{value}".replace("_", "-")
+        rules.append(Rule(id=rule_id, when=when, then=[{"observe": obs}], refs=list(book.scale.refs),
+                          rationale=f"Key finding: {finding.label.lower()}: {label}. Every cause's "
+                                    "profile says how often it shows this."))
+
+    for finding in book.findings.values():
+        for value in finding.values:
+            make(finding, value.id, value.label, value.when)
+        if finding.present is not None:
+            make(finding, "present", "present", finding.present)
+        if finding.absent is not None:
+            make(finding, "absent", "known to be absent", finding.absent)
+    return rules
 
 
 def _collect(

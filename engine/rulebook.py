@@ -19,9 +19,12 @@ from engine.case import FIELD_STRENGTHS
 from engine.documents import InputError
 from engine.facts import ABSENT_OF, FIELDS, Kind
 from engine.knowledge import Condition, KnowledgeBase, Rule, Test
+from engine.profiles import Observation
 
 MIN_FOR = 5
 MIN_AGAINST = 2
+COMMON = 0.25  # the lower edge of the 'common' band of rules/profiles/findings.yaml
+MIN_PROFILE = 15  # key findings every cause's profile must state (issue 'Evidence model')
 MAX_ALTERNATIVES = 512
 NUMBER_RANGES: dict[str, tuple[float, float]] = {
     "age": (0, 120),
@@ -45,17 +48,107 @@ class LintProblem:
 
 
 def per_cause_counts(kb: KnowledgeBase) -> dict[str, dict[str, int]]:
+    """Cause -> how many hand rules, and profile findings worth a point or more, speak for
+    and against it (a profile finding much commoner in the cause than in the average cause
+    argues for it; one much rarer argues against)."""
     counts: dict[str, dict[str, int]] = {c: {"for": 0, "against": 0} for c in kb.causes}
     for placed in kb.rules:
         for effect in placed.rule.then:
             if effect.cause:
                 counts[effect.cause][effect.direction or "for"] += 1
+    if kb.profiles is not None:
+        for points in kb.profiles.points.values():
+            for cause, value in points.items():
+                if abs(value) >= 1:
+                    counts[cause]["for" if value > 0 else "against"] += 1
     return counts
+
+
+def profile_counts(kb: KnowledgeBase) -> dict[str, int]:
+    """Cause -> number of key findings its profile gives a frequency for."""
+    return {c: (kb.profiles.stated(c) if kb.profiles else 0) for c in kb.causes}
+
+
+def malignant_share(kb: KnowledgeBase) -> dict[str, float]:
+    """Age band -> share of the neoplastic causes before any finding but age.
+
+    The mass of a cause in a band is base**prior times, where the profiles state an age
+    distribution, how often the cause falls in that band (profiles/age.yaml).
+    """
+    base = kb.scoring.plausibility_base
+    book = kb.profiles
+    shares: dict[str, float] = {}
+    for band in kb.age_bands:
+        age = Observation("age_band", band.id)
+        with_age = book is not None and "age_band" in book.findings
+        mass = {c.id.value: base ** c.prior[band.id]
+                * (book.likelihood(c.id.value, age) if with_age and book else 1.0)
+                for c in kb.causes.values()}
+        malignant = sum(m for c, m in mass.items() if kb.causes[c].category == "neoplastic")
+        shares[band.id] = round(malignant / sum(mass.values()), 4)
+    return shares
+
+
+def _prior_problems(kb: KnowledgeBase) -> list[LintProblem]:
+    found: list[LintProblem] = []
+    bound = kb.scoring.judgement_prior_bound
+    for cause in kb.causes.values():
+        if "judgement" in cause.prior_basis.lower() or not cause.prior_refs:
+            wide = {b: p for b, p in cause.prior.items() if abs(p) > bound}
+            if wide:
+                found.append(LintProblem(f"cause {cause.id.value}",
+                                         f"judgement prior beyond +-{bound:g}: {wide}"))
+    share = kb.scoring.malignant_share
+    if share is not None:
+        for band, value in malignant_share(kb).items():
+            if not share.low <= value <= share.high:
+                found.append(LintProblem(f"age band {band}", f"malignant share of the priors "
+                                         f"{value:.3f} is outside the cited {share.low}-{share.high}"))
+    return found
+
+
+def _profile_problems(kb: KnowledgeBase) -> list[LintProblem]:
+    """Every cause needs a profile; hand rules should not re-add what the profiles say."""
+    if kb.profiles is None:
+        return []
+    found = [LintProblem(f"cause {cause}", f"profile states {n} key findings (need {MIN_PROFILE})")
+             for cause, n in profile_counts(kb).items() if n < MIN_PROFILE]
+    found += _overlapping_hand_rules(kb)
+    return found
+
+
+def _overlapping_hand_rules(kb: KnowledgeBase) -> list[LintProblem]:
+    """A hand rule that supports some causes on one key finding alone, where the profiles
+    call that finding common in other causes, tilts the list (audit of issue 'Evidence model')."""
+    assert kb.profiles is not None
+    book = kb.profiles
+    by_condition = {}
+    for placed in kb.rules:
+        if placed.family == "profiles":
+            by_condition[placed.rule.when] = placed.rule.then[0].observe
+    found: list[LintProblem] = []
+    for placed in kb.rules:
+        obs = by_condition.get(placed.rule.when) if placed.family != "profiles" else None
+        supported = {e.cause for e in placed.rule.then if e.support is not None}
+        if obs is None or not supported:
+            continue
+        seen = Observation(obs.finding, obs.value)
+        common_elsewhere = sorted(c for c in kb.causes if c not in supported
+                                  and book.likelihood(c, seen) >= COMMON)
+        if common_elsewhere:
+            found.append(LintProblem(
+                f"rule {placed.rule.id} ({placed.file})",
+                f"supports {', '.join(sorted(supported))} on {obs.finding}={obs.value}, which the "
+                f"profiles find as common in {len(common_elsewhere)} other causes "
+                f"(e.g. {', '.join(common_elsewhere[:3])}); let the profile carry it"))
+    return found
 
 
 def lint(kb: KnowledgeBase) -> list[LintProblem]:
     """Every problem a careful reviewer would flag in an otherwise loadable knowledge base."""
     problems: list[LintProblem] = []
+    problems += _prior_problems(kb)
+    problems += _profile_problems(kb)
     for cause, counts in per_cause_counts(kb).items():
         if counts["for"] < MIN_FOR:
             problems.append(LintProblem(f"cause {cause}",
@@ -69,6 +162,11 @@ def lint(kb: KnowledgeBase) -> list[LintProblem]:
         cited.update(placed.rule.refs)
     for cause in kb.causes.values():
         cited.update(cause.prior_refs)
+    if kb.profiles is not None:
+        for profile in kb.profiles.profiles.values():
+            cited.update(profile.refs)
+    if kb.scoring.malignant_share is not None:
+        cited.update(kb.scoring.malignant_share.refs)
     for step in kb.next_steps.values():
         cited.update(step.refs)
     for key in sorted(set(kb.references) - cited):

@@ -68,7 +68,9 @@ def test_stepping_through_ends_at_the_final_ranking(diagnoser: Diagnoser) -> Non
     diagnosis = diagnoser.diagnose(load_case(EXAMPLES / "example-myeloma.yaml"))
     final = ranking_after_step(diagnoser.kb, diagnosis, len(diagnosis.trace))
     assert [e.cause for e in final] == [e.cause for e in diagnosis.differential]
-    assert ranking_after_step(diagnoser.kb, diagnosis, 0) == []
+    before_any_rule = ranking_after_step(diagnoser.kb, diagnosis, 0)
+    assert len(before_any_rule) == len(diagnoser.kb.causes)
+    assert all(e.points == e.prior for e in before_any_rule)
 
 
 @pytest.mark.parametrize("path", SAMPLE[:4], ids=[p.stem for p in SAMPLE[:4]])

@@ -1,0 +1,156 @@
+"""Finding profiles: how often each key finding is seen in each cause (rules/profiles/).
+
+In the INTERNIST-1 / DXplain tradition every cause states a frequency for every key
+finding. A finding that is present adds log2 P(finding | cause) to every cause, one known
+absent adds log2(1 - P), and an unknown one adds nothing. This module holds the shapes of
+the profile files, turns bands into probabilities, and builds the log-likelihood table the
+scorer reads. The findings themselves compile into ordinary experta rules (one per value).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from engine.vocabulary import CauseId
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_]*$")]
+Frequency = Annotated[float, Field(ge=0, le=1)] | str
+State = Literal["present", "absent"]
+
+# Contributions smaller than this (in points) are left out of the evidence lists: they
+# move nothing a reader could see, and keep the explanation short.
+VISIBLE = 0.05
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Scale(_Strict):
+    bands: dict[str, Annotated[float, Field(gt=0, lt=1)]]
+    floor: Annotated[float, Field(gt=0, lt=0.1)]
+    refs: list[str] = Field(min_length=1)
+
+
+class ProfileValue(_Strict):
+    id: Slug
+    label: str
+    when: dict  # a rule condition in the compact YAML form (validated by knowledge.Condition)
+
+
+class KeyFinding(_Strict):
+    """One key finding: several exclusive values, or present / known-absent."""
+
+    id: Slug
+    label: str
+    values: list[ProfileValue] = []
+    present: dict | None = None
+    absent: dict | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> KeyFinding:
+        if bool(self.values) == (self.present is not None):
+            raise ValueError("a key finding has either 'values' or 'present' (and maybe 'absent')")
+        if self.absent is not None and self.present is None:
+            raise ValueError("'absent' needs 'present'")
+        return self
+
+    @property
+    def is_choice(self) -> bool:
+        return bool(self.values)
+
+
+class FindingsFile(_Strict):
+    scale: Scale
+    findings: list[KeyFinding] = Field(min_length=1)
+
+
+class CauseProfile(_Strict):
+    refs: list[str] = Field(min_length=1)
+    basis: str = Field(min_length=20)
+    frequencies: dict[Slug, Frequency | dict[Slug, Frequency]]
+
+    def merged(self, other: CauseProfile) -> CauseProfile:
+        """One cause's profile from two files (for example its findings and its age bands)."""
+        return CauseProfile(
+            refs=list(dict.fromkeys([*self.refs, *other.refs])),
+            basis=f"{self.basis} {other.basis}",
+            frequencies={**self.frequencies, **other.frequencies},
+        )
+
+
+class ProfileFile(_Strict):
+    profiles: dict[CauseId, CauseProfile]
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What one compiled profile rule saw: a key finding's value, or its presence/absence."""
+
+    finding: str
+    value: str  # the value id for a choice, else "present" or "absent"
+
+    @property
+    def rule_id(self) -> str:
+        return f"profile-{self.finding}-{self.value}".replace("_", "-")
+
+
+@dataclass
+class ProfileBook:
+    scale: Scale
+    findings: dict[str, KeyFinding]
+    profiles: dict[str, CauseProfile] = field(default_factory=dict)
+
+    def probability(self, frequency: Frequency | None) -> float:
+        """A band name or a proportion as a probability; missing means the floor."""
+        if frequency is None:
+            return self.scale.floor
+        if isinstance(frequency, str):
+            return self.scale.bands[frequency]
+        return min(max(float(frequency), self.scale.floor), 1 - self.scale.floor)
+
+    def likelihood(self, cause: str, obs: Observation) -> float:
+        finding = self.findings[obs.finding]
+        stated = self.profiles[cause].frequencies.get(obs.finding) if cause in self.profiles else None
+        if finding.is_choice:
+            table = stated if isinstance(stated, dict) else {}
+            weights = {v.id: self.probability(table.get(v.id)) for v in finding.values}
+            return weights[obs.value] / sum(weights.values())
+        p = self.probability(stated if not isinstance(stated, dict) else None)
+        return p if obs.value == "present" else 1 - p
+
+    def observations(self) -> list[Observation]:
+        found: list[Observation] = []
+        for finding in self.findings.values():
+            if finding.is_choice:
+                found += [Observation(finding.id, v.id) for v in finding.values]
+            else:
+                found.append(Observation(finding.id, "present"))
+                if finding.absent is not None:
+                    found.append(Observation(finding.id, "absent"))
+        return found
+
+    @cached_property
+    def points(self) -> dict[Observation, dict[str, float]]:
+        """Observation -> cause -> log2 likelihood, centred on the mean over causes.
+
+        Centring changes no ranking (every cause gets the same constant); it makes each
+        number read like a hand rule's weight: points above or below an average cause.
+        """
+        causes = [c.value for c in CauseId]
+        table: dict[Observation, dict[str, float]] = {}
+        for obs in self.observations():
+            logs = {c: math.log2(self.likelihood(c, obs)) for c in causes}
+            mean = sum(logs.values()) / len(logs)
+            table[obs] = {c: round(v - mean, 3) for c, v in logs.items()}
+        return table
+
+    def stated(self, cause: str) -> int:
+        """How many key findings this cause's profile gives a frequency for."""
+        profile = self.profiles.get(cause)
+        return 0 if profile is None else sum(1 for f in profile.frequencies if f in self.findings)
