@@ -116,6 +116,8 @@ def _case_level_rows() -> list[str]:
         "title": "a neutral clinical title; in curated cases it never names the diagnosis",
         "source": "the published source (DOI or URL); required in `cases/`",
         "source_kind": _schema_property(schema, ("source_kind",)).get("description", ""),
+        "shared_source_reason": _schema_property(schema, ("shared_source_reason",)).get(
+            "description", ""),
         "expected": "curated cases only: `diagnosis` (a cause id), `acceptable` (other cause "
                     "ids a good differential lists), `notes`, optional `known_limitation`",
         "difficulty": "easy, moderate or hard",

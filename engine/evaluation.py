@@ -197,6 +197,10 @@ def to_markdown(evaluation: Evaluation) -> str:
         f"| cases recording a known limitation | {s['known_limitations']} |",
         f"| top-1 / top-3 without those cases "
         f"| {plain['top1']:.2f} / {plain['top3']:.2f} (n={plain['n']}) |",
+        f"| real patients: top-1 / top-3 | {s['real_patients']['top1']:.2f} / "
+        f"{s['real_patients']['top3']:.2f} (n={s['real_patients']['n']}) |",
+        f"| series prototypes: top-1 / top-3 | {s['prototypes']['top1']:.2f} / "
+        f"{s['prototypes']['top3']:.2f} (n={s['prototypes']['n']}) |",
         "",
         "| case | expected | rank | top 3 | acceptable in top 5 |",
         "|---|---|---|---|---|",
@@ -210,6 +214,9 @@ def to_markdown(evaluation: Evaluation) -> str:
             rank += " (known limitation)"
         accepted = f"{len(r.acceptable_found)}/{len(r.acceptable_found) + len(r.acceptable_missing)}"
         lines.append(f"| {r.case_id} | {r.expected} | {rank} | {', '.join(r.top[:3])} | {accepted} |")
+    lines += ["", "When the expected cause was not ranked first, the cause that was (count):", ""]
+    lines += [f"- {cause}: " + ", ".join(f"{first} {n}" for first, n in firsts.items())
+              for cause, firsts in evaluation.misses().items()]
     confusion = evaluation.confusion()
     columns = sorted({c for row in confusion.values() for c in row})
     lines += ["", "Expected category (rows) against the category ranked first (columns):", ""]

@@ -84,3 +84,86 @@ def test_lint_finds_rules_that_can_never_fire(rules_copy: Path) -> None:
     messages = [str(p) for p in lint(kb)]
     assert any("never-empty-age-range" in m and "can never fire" in m for m in messages)
     assert any("only 1 rules for it" in m or "rules for it" in m for m in messages)
+
+
+def test_every_cause_has_a_profile_of_at_least_fifteen_key_findings(kb: KnowledgeBase) -> None:
+    from engine.rulebook import MIN_PROFILE, profile_counts
+
+    counts = profile_counts(kb)
+    assert sorted(counts) == sorted(kb.causes)
+    assert min(counts.values()) >= MIN_PROFILE, counts
+
+
+def test_the_malignant_share_of_the_priors_stays_in_the_cited_range(kb: KnowledgeBase) -> None:
+    from engine.rulebook import malignant_share
+
+    share = kb.scoring.malignant_share
+    assert share is not None
+    for band, value in malignant_share(kb).items():
+        assert share.low <= value <= share.high, band
+
+
+def test_lint_json_reports_profiles_and_malignant_share() -> None:
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "engine.cli", "rules", "lint", "--json"],
+                          capture_output=True, text=True)
+    data = json.loads(done.stdout)
+    assert done.returncode == 0, data["problems"]
+    assert len(data["profiles"]) == 27 and all(n >= 15 for n in data["profiles"].values())
+    assert set(data["malignant_share"]) == {"child", "young_adult", "middle_aged", "older"}
+
+
+RECOUNT = """family: recount
+title: A hand rule that re-counts a profiled finding
+rules:
+  - id: fever-means-osteomyelitis
+    when: {history: fever}
+    then: {support: osteomyelitis, weight: 2}
+    rationale: Re-counts the fever that the profiles already weigh for every cause.
+    refs: [Carroll1997]
+"""
+
+
+def test_lint_warns_when_a_hand_rule_recounts_a_profiled_finding(rules_copy: Path) -> None:
+    import shutil
+
+    from engine.knowledge import RULES_DIR
+
+    shutil.copytree(RULES_DIR / "profiles", rules_copy / "profiles")
+    shutil.copy(RULES_DIR / "marrow_signal.yaml", rules_copy)  # the facts the profiles read
+    (rules_copy / "recount.yaml").write_text(RECOUNT)
+    messages = [str(p) for p in lint(load_knowledge(rules_copy))]
+    recount = [m for m in messages if "fever-means-osteomyelitis" in m]
+    assert recount and "fever=present" in recount[0] and "let the profile carry it" in recount[0]
+
+
+BAD_PROFILE = """profiles:
+  osteomyelitis:
+    refs: [Carroll1997]
+    basis: A profile with a mistyped band and an unknown finding, for the loader test.
+    frequencies:
+      fever: usually
+      colour: common
+"""
+
+
+def test_a_malformed_profile_names_file_cause_and_finding(rules_copy: Path) -> None:
+    import shutil
+
+    import pytest
+
+    from engine.documents import InputError
+    from engine.knowledge import RULES_DIR
+
+    shutil.copytree(RULES_DIR / "profiles", rules_copy / "profiles")
+    shutil.copy(RULES_DIR / "marrow_signal.yaml", rules_copy)
+    (rules_copy / "profiles" / "zz_bad.yaml").write_text(BAD_PROFILE)
+    (rules_copy / "tiny.yaml").write_text(RECOUNT)
+    with pytest.raises(InputError) as caught:
+        load_knowledge(rules_copy)
+    text = "\n".join(str(p) for p in caught.value.problems)
+    assert "profiles.osteomyelitis.frequencies.fever" in text and "'usually' is not one of" in text
+    assert "profiles.osteomyelitis.frequencies.colour" in text and "unknown key finding" in text

@@ -104,3 +104,49 @@ def test_adding_a_finding_listed_for_a_cause_never_lowers_its_evidence(
     changed = case_from_data(changed_doc, "generated")
     assert _evidence_total(diagnoser, changed, cause) >= _evidence_total(diagnoser, base, cause), (
         f"adding {field}: {code} lowered the evidence for {cause}")
+
+
+def _profile_codes(diagnoser: Diagnoser) -> list[tuple[str, str, str]]:
+    """(key finding, list field, code) for every profile finding read from one list code."""
+    found = []
+    for finding in diagnoser.kb.profiles.findings.values():
+        present = finding.present or {}
+        for field in ("signs", "history"):
+            codes = present.get(field)
+            if codes:
+                found.append((finding.id, field, codes[0] if isinstance(codes, list) else codes))
+    return found
+
+
+@SETTINGS
+@given(case_documents(), st.data())
+def test_a_profile_finding_lifts_each_cause_by_how_common_it_is_there(
+        diagnoser: Diagnoser, document: dict[str, Any], data: st.DataObject) -> None:
+    """Monotone profile evidence: adding a present key finding moves cause A above cause B
+    by exactly log2 P(f|A) - log2 P(f|B) of profile points, so the commoner cause gains."""
+    from engine.profiles import Observation
+
+    finding, field, code = data.draw(st.sampled_from(_profile_codes(diagnoser)))
+    changed_doc = copy.deepcopy(document)
+    holder = changed_doc if field == "history" else changed_doc["findings"]
+    absent = "absent_history" if field == "history" else "absent_signs"
+    holder[absent] = [c for c in holder.get(absent, []) if c != code]
+    if code in holder.get(field, []):
+        return
+    base = case_from_data(copy.deepcopy(changed_doc), "generated")
+    holder[field] = [*holder.get(field, []), code]
+    changed = case_from_data(changed_doc, "generated")
+    before = {e.cause: e.profile_total for e in diagnoser.diagnose(base).differential}
+    after = {e.cause: e.profile_total for e in diagnoser.diagnose(changed).differential}
+    book = diagnoser.kb.profiles
+    seen = Observation(finding, "present")
+    if any(k.startswith(f"profile-{finding}-".replace("_", "-")) for k in
+           next(iter(diagnoser.diagnose(base).differential)).profile):
+        return  # another code of the same key finding was already present
+    causes = sorted(before)
+    a, b = data.draw(st.sampled_from(causes)), data.draw(st.sampled_from(causes))
+    gain = (after[a] - before[a]) - (after[b] - before[b])
+    expected = math.log2(book.likelihood(a, seen)) - math.log2(book.likelihood(b, seen))
+    assert abs(gain - expected) < 0.2, (finding, a, b, gain, expected)
+    if book.likelihood(a, seen) > book.likelihood(b, seen):
+        assert gain > 0
