@@ -55,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     cover = rule_commands.add_parser("coverage", help="how many cases under DIR fire each rule")
     cover.add_argument("directory")
     cover.add_argument("--json", action="store_true")
+    from engine.progress_cli import add_parser
+
+    add_parser(commands)
     return parser
 
 
@@ -77,6 +80,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "progress":
+        from engine.progress_cli import run
+
+        return run(args)
     if args.command == "diagnose":
         return _diagnose(args.path, args.json)
     if args.command == "explain":

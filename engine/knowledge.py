@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from engine.documents import InputError, Problem, read_document, validate
+from engine.drills import Drill, DrillFile
 from engine.facts import FIELDS, Kind
 from engine.profiles import CauseProfile, FindingsFile, KeyFinding, ProfileBook, ProfileFile
 from engine.vocabulary import CauseId
@@ -390,6 +391,7 @@ class KnowledgeBase:
     glossary: Glossary = field(default_factory=Glossary)
     plain_language: PlainLanguage = field(default_factory=PlainLanguage)
     profiles: ProfileBook | None = None
+    drills: list[Drill] = field(default_factory=list)
 
     @cached_property
     def rules_by_id(self) -> dict[str, PlacedRule]:
@@ -455,7 +457,7 @@ def load_knowledge(directory: Path = RULES_DIR) -> KnowledgeBase:
     plain_path = directory / "plain_language.yaml"
     plain: PlainLanguage = _load(plain_path, PlainLanguage) if plain_path.exists() else PlainLanguage()
     special = {"causes.yaml", "references.yaml", "next_steps.yaml", "glossary.yaml",
-               "plain_language.yaml"}
+               "plain_language.yaml", "drills.yaml"}
     families: dict[str, RuleFile] = {}
     owners: dict[str, str] = {}
     for path in sorted(directory.glob("*.yaml")):
@@ -476,6 +478,14 @@ def load_knowledge(directory: Path = RULES_DIR) -> KnowledgeBase:
         plain_language=plain,
     )
     problems: dict[str, list[Problem]] = defaultdict(list)
+    drills_path = directory / "drills.yaml"
+    if drills_path.exists():
+        kb.drills = _load(drills_path, DrillFile).drills
+        for drill in kb.drills:
+            for key in drill.refs:
+                if key not in kb.references:
+                    problems[str(drills_path)].append(
+                        Problem(f"drills.{drill.id}.refs", _unknown(key, kb.references)))
     profile_dir = directory / "profiles"
     if (profile_dir / "findings.yaml").exists():
         kb.profiles = _load_profiles(profile_dir, kb, problems)

@@ -167,6 +167,8 @@ def lint(kb: KnowledgeBase) -> list[LintProblem]:
             cited.update(profile.refs)
     if kb.scoring.malignant_share is not None:
         cited.update(kb.scoring.malignant_share.refs)
+    for drill in kb.drills:
+        cited.update(drill.refs)
     for step in kb.next_steps.values():
         cited.update(step.refs)
     for key in sorted(set(kb.references) - cited):

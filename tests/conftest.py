@@ -15,6 +15,15 @@ CASES = ROOT / "cases"
 EXAMPLES = ROOT / "examples"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_progress_database(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests never write to the user's own progress database."""
+    import os
+
+    os.environ["MARROWDX_HOME"] = str(tmp_path_factory.mktemp("marrowdx-home"))
+    os.environ.pop("MARROWDX_DB", None)
+
+
 @pytest.fixture(scope="session")
 def diagnoser() -> Diagnoser:
     return get_diagnoser()

@@ -39,7 +39,7 @@ def _first_cause(at: AppTest) -> str:
 
 def test_every_page_shows_the_disclaimer() -> None:
     at = _app()
-    for page in ("explore", "practice", "teach", "cases", "rules"):
+    for page in ("explore", "practice", "progress", "group", "teach", "cases", "rules"):
         _page(at, page)
         assert "Educational use only" in _text(at), page
 
@@ -99,20 +99,73 @@ def test_explore_loads_a_curated_case_as_a_preset() -> None:
     assert at.selectbox(key="explore1_t1").value == loaded["findings"]["t1"]
 
 
-def test_practice_scores_a_committed_answer() -> None:
-    at = _page(_app(), "practice")
-    at.button(key="practice_new").click().run()
-    current = at.session_state["practice_current"]
-    assert current
-    for i, cause in enumerate(["multiple_myeloma", "bone_metastasis", "osteomyelitis"]):
-        at.selectbox(key=f"practice_choice_{current}_{i}").set_value(cause)
+def _practise(at: AppTest, handle: str, answer: list[str]) -> AppTest:
+    at.text_input(key="practice_handle").input(handle).run()
+    at.button(key="practice_next").click().run()
+    case = at.session_state["practice_case"]
+    assert case is not None
+    for i, cause in enumerate(answer):
+        at.selectbox(key=f"practice_choice_{case.id}_{i}").set_value(cause)
     at.run()
     at.button(key="practice_commit").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_wrong_answer_is_an_error_and_the_attempt_is_kept() -> None:
+    at = _page(_app(), "practice")
+    assert "Your task:" in _text(at)
+    at = _practise(at, "trainee-wrong", ["paget_disease"])
+    case = at.session_state["practice_case"]
+    result = at.session_state["practice_result"]
+    if result.points == 0:
+        assert at.error and not at.success
+    from engine.progress import ProgressStore
+
+    stored = ProgressStore().attempts("trainee-wrong")
+    assert [a.case_id for a in stored] == [case.id]
+
+
+def test_practice_skips_a_case_the_trainee_has_attempted() -> None:
+    first = _practise(_page(_app(), "practice"), "trainee-a", ["normal_marrow_variant"])
+    case_a = first.session_state["practice_case"].id
+    again = _page(_app(), "practice")  # a new visit under the same handle
+    again.text_input(key="practice_handle").input("trainee-a").run()
+    again.button(key="practice_next").click().run()
+    assert again.session_state["practice_case"].id != case_a
+
+
+def test_the_progress_page_shows_history_and_weak_spots() -> None:
+    at = _practise(_page(_app(), "practice"), "trainee-p", ["vertebral_hemangioma"])
+    _page(at, "progress")
+    at.text_input(key="progress_handle").input("trainee-p").run()
     assert not at.exception
-    scores = at.session_state["practice_scores"]
-    assert len(scores) == 1 and scores[0].case_id == current
-    assert "Expected:" in _text(at)
-    assert "Scoreboard" in [s.value for s in at.subheader]
+    assert "Weakest causes first" in [s.value for s in at.subheader]
+    at.button(key="progress_weak").click().run()
+    assert not at.exception
+    assert at.session_state["practice_mode"] == "My weak spots"
+
+
+def test_an_uploaded_case_can_be_practised() -> None:
+    at = _page(_app(), "cases")
+    at.session_state["uploaded_cases"] = {}
+    from engine.case import load_case
+
+    case = load_case(EXAMPLES / "example-reconversion.yaml")
+    at.session_state["uploaded_cases"] = {case.id: case}
+    at.run()
+    at.selectbox(key="cases_selected").set_value(case.id).run()
+    at.button(key="cases_open_practice").click().run()
+    assert not at.exception, at.exception
+
+
+def test_the_group_page_lists_trainees_and_offers_the_csv() -> None:
+    at = _practise(_page(_app(), "practice"), "trainee-g", ["multiple_myeloma"])
+    _page(at, "group")
+    assert not at.exception
+    assert any("trainee" in s.value for s in at.subheader)
+    table = at.dataframe[0].value
+    assert "trainee-g" in set(table["trainee"])
 
 
 def test_teach_steps_through_the_firings() -> None:

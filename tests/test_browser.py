@@ -110,3 +110,45 @@ def test_explore_ranking_changes_in_a_real_browser(app_url: str) -> None:
     assert "Leading cause" in before and "Leading cause" in after
     assert before != after, "changing T1 and the pattern should change the leading cause"
     assert (ARTIFACTS / "explore-after.png").stat().st_size > 10_000
+
+
+def test_a_practice_round_with_a_wrong_answer_and_the_progress_page(app_url: str) -> None:
+    """A trainee signs in with a handle, answers wrongly, sees the feedback, then their progress."""
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        page = browser.new_page(viewport={"width": 1400, "height": 1800})
+        page.goto(f"{app_url}/practice", wait_until="networkidle")
+        page.get_by_text("Your task:").first.wait_for(timeout=60_000)
+        handle = page.get_by_role("textbox", name="Your name or handle")
+        handle.fill("browser-trainee")
+        handle.press("Enter")
+        _settle(page)
+        page.get_by_role("button", name="Start").click()
+        _settle(page)
+        page.screenshot(path=str(ARTIFACTS / "practice-case.png"), full_page=True)
+        page.get_by_role("combobox", name="Choice 1", exact=True).click()
+        page.keyboard.type("Paget")
+        page.get_by_role("option", name="Paget disease of bone", exact=True).click()
+        _settle(page)
+        page.get_by_role("button", name="Commit my answer").click()
+        _settle(page)
+        feedback = page.get_by_text("points. The answer:").first
+        feedback.wait_for(timeout=60_000)
+        text = feedback.inner_text()
+        page.screenshot(path=str(ARTIFACTS / "practice-feedback.png"), full_page=True)
+
+        page.goto(f"{app_url}/progress", wait_until="networkidle")
+        page.get_by_text("My progress").first.wait_for(timeout=60_000)
+        box = page.get_by_role("textbox", name="Your name or handle")
+        box.fill("browser-trainee")
+        box.press("Enter")
+        _settle(page)
+        page.get_by_text("Weakest causes first").first.wait_for(timeout=60_000)
+        page.screenshot(path=str(ARTIFACTS / "progress.png"), full_page=True)
+        exceptions = page.locator('[data-testid="stException"]').count()
+        browser.close()
+    assert "points. The answer:" in text
+    assert exceptions == 0

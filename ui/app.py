@@ -19,6 +19,8 @@ st.set_page_config(page_title="MarrowDx", page_icon=":material/radiology:", layo
 navigation = st.navigation([
     st.Page(PAGES / "explore.py", title="Explore", icon=":material/biotech:", default=True),
     st.Page(PAGES / "practice.py", title="Practice", icon=":material/quiz:"),
+    st.Page(PAGES / "progress.py", title="My progress", icon=":material/trending_up:"),
+    st.Page(PAGES / "group.py", title="Group", icon=":material/groups:"),
     st.Page(PAGES / "teach.py", title="Teach", icon=":material/co_present:"),
     st.Page(PAGES / "cases.py", title="Cases", icon=":material/folder_open:"),
     st.Page(PAGES / "rules.py", title="Rules", icon=":material/menu_book:"),

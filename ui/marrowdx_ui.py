@@ -20,6 +20,7 @@ from engine.documents import InputError, decode
 from engine.evaluation import iter_cases
 from engine.explanation import Explanation, explain, to_markdown
 from engine.knowledge import KnowledgeBase
+from engine.progress import HandleError, ProgressStore, check_handle, default_url
 from engine.vocabulary import (
     SIGN_GROUPS,
     ChemicalShift,
@@ -58,6 +59,38 @@ def kb() -> KnowledgeBase:
     return diagnoser().kb
 
 
+@st.cache_resource(show_spinner="Opening the progress database...")
+def _store(url: str) -> ProgressStore:
+    return ProgressStore(url)
+
+
+def progress_store() -> ProgressStore | None:
+    """The shared progress database (MARROWDX_DB or the local SQLite file), or None with an
+    inline error when it cannot be opened: practice still works, attempts are not kept."""
+    try:
+        return _store(default_url())
+    except Exception as error:  # a wrong URL or an unreachable server must not break the page
+        st.error(f"The progress database cannot be opened, so attempts are not saved: "
+                 f"{str(error).splitlines()[0]}")
+        return None
+
+
+def trainee_handle(key: str) -> str | None:
+    """Ask who is practising (a name or handle; no passwords, no patient data)."""
+    state = st.session_state
+    entered = st.text_input("Your name or handle", value=state.get("trainee", ""), key=key,
+                            help="Used only to keep your attempts; no password, no patient data.")
+    if not entered.strip():
+        return None
+    try:
+        handle = check_handle(entered)
+    except HandleError as error:
+        st.error(str(error))
+        return None
+    state["trainee"] = handle
+    return handle
+
+
 @st.cache_resource(show_spinner=False)
 def library() -> dict[str, Case]:
     """The curated cases, by id (invalid files are skipped here; `evaluate` reports them)."""
@@ -90,6 +123,12 @@ def label(field: str, code: str) -> str:
 
 def cause_label(cause: str) -> str:
     return kb().causes[cause].label
+
+
+def short_reference(key: str) -> str:
+    """A reference as a Markdown link with its citation."""
+    ref = kb().references[key]
+    return f"[{ref.citation}]({ref.link})"
 
 
 def case_document(case: Case) -> dict[str, Any]:
@@ -273,8 +312,9 @@ def differential_chart(diagnosis: Diagnosis, limit: int = 10) -> None:
                             legend=alt.Legend(title=None, orient="bottom")),
             tooltip=["rank", "cause", "score", "kind"],
         )
+        .properties(height=alt.Step(30))  # 30 px per cause: the chart grows, labels never overlap
     )
-    st.altair_chart(chart, width="stretch", height=max(140, 30 * len(rows)))
+    st.altair_chart(chart, width="stretch")
 
 
 def differential_table(diagnosis: Diagnosis, limit: int = 10) -> None:

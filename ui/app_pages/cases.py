@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from engine.practice import practice_view
 from ui import marrowdx_ui as ui
 
 state = st.session_state
@@ -12,43 +13,52 @@ st.title("Case library")
 library = {**ui.library(), **state["uploaded_cases"]}
 kb = ui.kb()
 
+educator = st.toggle("Educator view: show ids, sources and answers", key="cases_educator",
+                     help="Off by default so that trainees browsing the library see no answers.")
 c1, c2, c3 = st.columns(3)
-query = c1.text_input("Search titles, ids and sources", key="cases_query")
+query = c1.text_input("Search titles" + (", ids and sources" if educator else ""), key="cases_query")
 categories = ["any", *sorted({c.category for c in kb.causes.values()})]
 category = c2.selectbox("Category of the answer", categories, key="cases_category")
 difficulty = c3.selectbox("Difficulty", ["any", "easy", "moderate", "hard"], key="cases_difficulty")
 
 rows = []
+titles = {case_id: practice_view(kb, case).title for case_id, case in library.items()}
 for case_id, case in sorted(library.items()):
     expected = case.expected.diagnosis.value if case.expected else None
-    text = " ".join(filter(None, [case_id, case.title, case.source])).lower()
+    shown = [case_id, case.title, case.source] if educator else [titles[case_id]]
+    text = " ".join(filter(None, shown)).lower()
     if query and query.lower() not in text:
         continue
     if category != "any" and (expected is None or kb.causes[expected].category != category):
         continue
     if difficulty != "any" and (case.difficulty is None or case.difficulty.value != difficulty):
         continue
-    rows.append({"id": case_id, "title": case.title or "", "difficulty":
-                 case.difficulty.value if case.difficulty else "",
-                 "category": kb.causes[expected].category if expected else ""})
+    row = {"title": titles[case_id], "difficulty": case.difficulty.value if case.difficulty else ""}
+    if educator:
+        row = {"id": case_id, **row, "answer": ui.cause_label(expected) if expected else "",
+               "source": case.source or ""}
+    rows.append({"key": case_id, **row})
 st.caption(f"{len(rows)} of {len(library)} cases")
-st.dataframe(rows, hide_index=True, width="stretch")
+st.dataframe([{k: v for k, v in r.items() if k != "key"} for r in rows], hide_index=True,
+             width="stretch")
 
-ids = [r["id"] for r in rows]
+ids = [r["key"] for r in rows]
 if ids:
-    selected = st.selectbox("Open a case", ids, key="cases_selected",
-                            format_func=lambda c: library[c].title or c)
+    selected = st.selectbox("Open a case", ids, key="cases_selected", format_func=lambda c: titles[c])
     case = library[selected]
-    with st.expander("Case file", expanded=False):
-        st.code(ui.yaml_of(case.without_expected()), language="yaml")
+    if educator:
+        with st.expander("Case file", expanded=False):
+            st.code(ui.yaml_of(case), language="yaml")
     c1, c2 = st.columns(2)
     if c1.button("Open in Explore", key="cases_open_explore"):
         state["draft"] = ui.case_document(case)
         state["form_version"] = state.get("form_version", 0) + 1
         st.switch_page("app_pages/explore.py")
     if c2.button("Practise this case", key="cases_open_practice", disabled=case.expected is None):
-        state["practice_current"] = selected
-        state["practice_committed"] = False
+        state["practice_case"] = case
+        state["practice_origin"] = "chosen"
+        state["practice_result"] = None
+        state["practice_mode"] = "The case chosen on the Cases page"
         st.switch_page("app_pages/practice.py")
 
 st.subheader("Upload a case")
