@@ -8,6 +8,7 @@ facts are declared, no cycles). A malformed file fails here with file, rule and 
 from __future__ import annotations
 
 import difflib
+import graphlib
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -614,42 +615,36 @@ def _collect(
         for name in rule.uses_facts() + rule.derives():
             if name not in kb.facts:
                 problems[where].append(Problem(f"rules.{rule.id}", f"undeclared derived fact {name!r}"))
-    levels = _stratify([r for r, _, _ in raw], problems, owners)
+    levels = _stratify(raw, problems)
     kb.rules = [
         PlacedRule(rule, family, where, levels.get(rule.id, 0)) for rule, family, where in raw
     ]
 
 
-def _stratify(
-    rules: list[Rule], problems: dict[str, list[Problem]], owners: dict[str, str]
-) -> dict[str, int]:
+def _stratify(raw: list[tuple[Rule, str, str]], problems: dict[str, list[Problem]]) -> dict[str, int]:
     """Level of each rule: 0 reads only findings; n reads facts derived at level n-1 or below.
 
     Salience follows the levels, so every fact a rule tests (including under 'not') is
-    complete before the rule can fire: the outcome never depends on agenda order.
+    complete before the rule can fire: the outcome never depends on agenda order. A cycle
+    of derived facts is reported in the file of a rule on it, with the whole cycle.
     """
-    derivers: dict[str, list[Rule]] = defaultdict(list)
-    for rule in rules:
+    derivers: dict[str, list[str]] = defaultdict(list)
+    for rule, _, _ in raw:
         for name in rule.derives():
-            derivers[name].append(rule)
+            derivers[name].append(rule.id)
+    where = {rule.id: file for rule, _, file in raw}
+    graph = {rule.id: {d for name in rule.uses_facts() for d in derivers.get(name, [])}
+             for rule, _, _ in raw}
+    try:
+        order = list(graphlib.TopologicalSorter(graph).static_order())
+    except graphlib.CycleError as error:
+        cycle = error.args[1]
+        problems[where[cycle[0]]].append(
+            Problem(f"rules.{cycle[0]}", "derived facts form a cycle: " + " -> ".join(cycle)))
+        return {}
     levels: dict[str, int] = {}
-    visiting: set[str] = set()
-
-    def level(rule: Rule) -> int:
-        if rule.id in levels:
-            return levels[rule.id]
-        if rule.id in visiting:
-            where = next(iter(owners.values()))
-            problems[where].append(Problem(f"rules.{rule.id}", "derived facts form a cycle"))
-            return 0
-        visiting.add(rule.id)
-        deps = [level(d) + 1 for name in rule.uses_facts() for d in derivers.get(name, [])]
-        visiting.discard(rule.id)
-        levels[rule.id] = max(deps, default=0)
-        return levels[rule.id]
-
-    for rule in rules:
-        level(rule)
+    for rule_id in order:
+        levels[rule_id] = max((levels[d] + 1 for d in graph[rule_id]), default=0)
     return levels
 
 

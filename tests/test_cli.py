@@ -129,8 +129,9 @@ def test_schema_is_json_schema() -> None:
 def test_rules_lint_json_shape() -> None:
     result = marrowdx("rules", "lint", "--json")
     data = json.loads(result.stdout)
-    assert set(data) >= {"problems", "rules", "references", "per_cause"}
-    assert result.returncode == (1 if data["problems"] else 0)
+    assert set(data) >= {"problems", "rules", "references", "per_cause", "profiles", "malignant_share"}
+    assert data["problems"] == [] and result.returncode == 0
+    assert data["rules"] > 300 and len(data["per_cause"]) == 27
 
 
 def test_rules_show_filters_by_cause() -> None:

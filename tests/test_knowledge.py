@@ -107,6 +107,34 @@ def test_undeclared_and_cyclic_facts_are_refused(rules_copy: Path) -> None:
     assert "cycle" in _load_error(rules_copy)
 
 
+def test_a_cycle_is_reported_in_the_file_that_holds_it(rules_copy: Path) -> None:
+    (rules_copy / "aaa_first.yaml").write_text(
+        f"family: first\ntitle: A file sorted before the cycle\nrules:\n{GOOD_RULE}")
+    (rules_copy / "zzz_cycle.yaml").write_text("""family: cycle
+title: Two rules deriving each other
+facts:
+  - {id: a, label: A, description: first fact in a cycle of two}
+  - {id: b, label: B, description: second fact in a cycle of two}
+rules:
+  - id: cycle-a-from-b
+    when: {fact: b}
+    then: {derive: a}
+    rationale: Derives a from b, half of a cycle.
+    refs: [Carroll1997]
+  - id: cycle-b-from-a
+    when: {fact: a}
+    then: {derive: b}
+    rationale: Derives b from a, the other half of the cycle.
+    refs: [Carroll1997]
+""")
+    with pytest.raises(InputError) as caught:
+        load_knowledge(rules_copy)
+    problem = caught.value.problems[0]
+    assert caught.value.source.endswith("zzz_cycle.yaml"), caught.value.source
+    assert "cycle" in problem.message and "cycle-a-from-b" in problem.message + problem.path
+    assert "cycle-b-from-a" in problem.message
+
+
 def test_a_reference_needs_a_doi_or_url(rules_copy: Path) -> None:
     refs = rules_copy / "references.yaml"
     refs.write_text(refs.read_text() + "  Nowhere2000:\n    citation: A citation without a link.\n"
