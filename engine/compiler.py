@@ -12,7 +12,7 @@ import itertools
 import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal
 
 from experta import AND, AS, NOT, OR, Fact, KnowledgeEngine, P, Rule
 
@@ -48,6 +48,42 @@ class Seen(Fact):
 
 
 @dataclass(frozen=True)
+class DerivedConclusion:
+    """A rule concluded an intermediate finding."""
+
+    fact: str
+
+    def describe(self) -> str:
+        return f"derives {self.fact}"
+
+
+@dataclass(frozen=True)
+class EvidenceConclusion:
+    """A hand rule voted for or against a cause."""
+
+    cause: str
+    direction: Literal["for", "against"]
+    weight: int
+
+    def describe(self) -> str:
+        return f"{self.direction} {self.cause} (weight {self.weight})"
+
+
+@dataclass(frozen=True)
+class ProfileConclusion:
+    """A profile rule saw a key finding; its evidence covers every cause."""
+
+    finding: str
+    value: str
+
+    def describe(self) -> str:
+        return f"profile evidence: {self.finding} = {self.value}"
+
+
+Conclusion = DerivedConclusion | EvidenceConclusion | ProfileConclusion
+
+
+@dataclass(frozen=True)
 class Firing:
     """One rule firing, in engine order, with what it matched and what it concluded."""
 
@@ -55,7 +91,11 @@ class Firing:
     rule_id: str
     level: int
     matched: tuple[tuple[str, Any], ...]
-    conclusions: tuple[str, ...]
+    conclusions: tuple[Conclusion, ...]
+
+    @property
+    def derived(self) -> tuple[str, ...]:
+        return tuple(c.fact for c in self.conclusions if isinstance(c, DerivedConclusion))
 
 
 class TracingEngine(KnowledgeEngine):
@@ -76,15 +116,15 @@ class TracingEngine(KnowledgeEngine):
         way; the conclusions are the same facts, so the trace keeps one firing per rule
         and gathers everything it matched.
         """
-        conclusions: list[str] = []
+        conclusions: list[Conclusion] = []
         for effect in placed.rule.then:
             if effect.observe:
                 self.declare(Seen(rule=placed.rule.id, finding=effect.observe.finding,
                                   value=effect.observe.value))
-                conclusions.append(f"profile:{effect.observe.finding}={effect.observe.value}")
+                conclusions.append(ProfileConclusion(effect.observe.finding, effect.observe.value))
             elif effect.derive:
                 self.declare(Derived(name=effect.derive))
-                conclusions.append(f"fact:{effect.derive}")
+                conclusions.append(DerivedConclusion(effect.derive))
             else:
                 self.declare(
                     Evidence(
@@ -94,7 +134,8 @@ class TracingEngine(KnowledgeEngine):
                         weight=effect.weight,
                     )
                 )
-                conclusions.append(f"{effect.direction}:{effect.cause}")
+                assert effect.cause and effect.direction and effect.weight
+                conclusions.append(EvidenceConclusion(effect.cause, effect.direction, effect.weight))
         seen = tuple(_describe_fact(matched[key]) for key in sorted(matched))
         for index, earlier in enumerate(self.trace):
             if earlier.rule_id == placed.rule.id:

@@ -19,6 +19,7 @@ from engine.case import Case
 from engine.compiler import Derived, Evidence, Firing, Seen, TracingEngine, case_facts, compile_engine
 from engine.facts import observations
 from engine.knowledge import RULES_DIR, KnowledgeBase, load_knowledge
+from engine.next_steps import ordered_next_steps
 from engine.profiles import VISIBLE, Observation
 from engine.scoring import CauseScore, EvidenceItem, rank
 
@@ -125,13 +126,9 @@ class Diagnoser:
             warnings=self.warnings(differential),
         )
 
-    def next_steps(self, differential: list[CauseScore], leaders: int = 3) -> list[str]:
-        """Next steps named by the knowledge base for the leading causes, leader first."""
-        steps: dict[str, None] = {}
-        for entry in differential[:leaders]:
-            for step in self.kb.causes[entry.cause].next_steps:
-                steps.setdefault(self.kb.next_steps[step].label, None)
-        return list(steps)
+    def next_steps(self, differential: list[CauseScore]) -> list[str]:
+        """The leaders' next steps, in the one ordering `explain` also uses."""
+        return [step["label"] for step in ordered_next_steps(self.kb, differential)]
 
     def warnings(self, differential: list[CauseScore], leaders: int = 3) -> list[str]:
         notes = [DISCLAIMER]

@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 
 from engine.case import case_from_data
+from engine.compiler import DerivedConclusion, EvidenceConclusion
 from engine.diagnosis import Diagnoser
 from engine.knowledge import load_knowledge
 from tests.conftest import minimal_case
@@ -124,6 +125,6 @@ def test_trace_records_matched_facts_and_conclusions(rules_copy: Path) -> None:
     diagnoser = _diagnoser(rules_copy)
     trace = diagnoser.diagnose(case_from_data(minimal_case(t1="hypointense"), "t")).trace
     assert trace[0].matched == (("t1", "hypointense"),)
-    assert trace[0].conclusions == ("fact:dark_marrow",)
+    assert trace[0].conclusions == (DerivedConclusion("dark_marrow"),)
     assert trace[2].matched == (("fact", "dark_without_fat"),)
-    assert trace[2].conclusions == ("for:multiple_myeloma",)
+    assert trace[2].conclusions == (EvidenceConclusion("multiple_myeloma", "for", 2),)

@@ -9,7 +9,8 @@ import pytest
 from engine.case import load_case
 from engine.diagnosis import Diagnoser
 from engine.evaluation import case_files
-from engine.explanation import Candidate, discriminators, explain, ranking_after_step, to_markdown
+from engine.explanation import explain, to_markdown
+from engine.whatif import Candidate, discriminators, ranking_after_step
 from tests.conftest import CASES, EXAMPLES
 
 SAMPLE = [EXAMPLES / "example-myeloma.yaml", EXAMPLES / "example-reconversion.yaml",
@@ -24,7 +25,7 @@ def test_trace_order_follows_the_chaining(diagnoser: Diagnoser, path: Path) -> N
         for name, value in firing.matched:
             if name == "fact":
                 assert value in concluded, f"{firing.rule_id} read {value} before it was derived"
-        concluded.update(c.removeprefix("fact:") for c in firing.conclusions if c.startswith("fact:"))
+        concluded.update(firing.derived)
     levels = [f.level for f in trace]
     assert levels == sorted(levels), "a lower stratum never fires after a higher one"
 

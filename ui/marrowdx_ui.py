@@ -21,6 +21,7 @@ from engine.evaluation import iter_cases
 from engine.explanation import Explanation, explain, to_markdown
 from engine.knowledge import KnowledgeBase
 from engine.progress import HandleError, ProgressStore, check_handle, default_url
+from engine.render import chain_lines
 from engine.vocabulary import (
     SIGN_GROUPS,
     ChemicalShift,
@@ -326,17 +327,6 @@ def differential_table(diagnosis: Diagnosis, limit: int = 10) -> None:
         hide_index=True, width="stretch")
 
 
-def _chain_markdown(chain: dict[str, Any], depth: int = 0) -> list[str]:
-    lines = []
-    pad = "    " * (depth + 1)
-    for because in chain["because"]:
-        findings = ", ".join(because["findings"]) or "intermediate findings"
-        lines.append(f"{pad}- *{chain['label']}* because {findings} (`{because['rule']}`)")
-        for sub in because["facts"]:
-            lines.extend(_chain_markdown(sub, depth + 1))
-    return lines
-
-
 def evidence_view(explanation: dict[str, Any], leaders: int = 5) -> None:
     for cause in explanation["evidence"][:leaders]:
         title = f"{cause['label']}: {cause['score']:.3f} (points {cause['points']:g})"
@@ -346,7 +336,7 @@ def evidence_view(explanation: dict[str, Any], leaders: int = 5) -> None:
                 refs = "; ".join(f"[{r['key']}]({r['link']})" for r in item["refs"])
                 lines = [f"- **{sign} +{item['weight']}** `{item['rule']}`: {item['rationale']} {refs}"]
                 for chain in item["derived"]:
-                    lines.extend(_chain_markdown(chain))
+                    lines.extend(chain_lines(chain, "    "))
                 st.markdown("\n".join(lines))
 
 

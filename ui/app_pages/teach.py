@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from engine.explanation import candidates, compare, ranking_after_step
+from engine.whatif import candidates, compare, ranking_after_step
 from ui import marrowdx_ui as ui
 
 state = st.session_state
@@ -50,9 +50,8 @@ with step_tab:
             matched = ", ".join(f"{n} = {v:g}" if isinstance(v, float) else f"{n} = {v}"
                                 for n, v in firing.matched)
             st.markdown(f"{firing.step}. `{firing.rule_id}` (level {firing.level}) on {matched} "
-                        f"-> {', '.join(firing.conclusions)}  \n*{rule.rationale}*")
-        derived = [c.removeprefix("fact:") for f in trace[:step] for c in f.conclusions
-                   if c.startswith("fact:")]
+                        f"-> {', '.join(c.describe() for c in firing.conclusions)}  \n*{rule.rationale}*")
+        derived = [fact for f in trace[:step] for fact in f.derived]
         st.markdown("**Intermediate findings:** " + (", ".join(
             kb.facts[d].label for d in dict.fromkeys(derived)) or "none yet"))
     with right:

@@ -1,0 +1,49 @@
+"""The one ordering of next steps, for `diagnose` and `explain` alike.
+
+The leaders' next steps in the order of the leaders; where discriminating findings are
+known, the steps that would reveal the strongest of them come first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.knowledge import KnowledgeBase
+from engine.scoring import CauseScore
+
+LEADERS = 3
+
+
+def short_citation(kb: KnowledgeBase, key: str) -> dict[str, str]:
+    ref = kb.references[key]
+    return {"key": key, "citation": ref.citation, "link": ref.link}
+
+
+def separating_power(kb: KnowledgeBase, revealed: list[tuple[str, Any, float]]) -> dict[str, float]:
+    """Step id -> the largest shift among the findings (field, value, shift) it would reveal."""
+    power: dict[str, float] = {}
+    for step in kb.next_steps.values():
+        reveals = set(step.reveals)
+        for field, value, shift in revealed:
+            if field in reveals or f"{field}:{value}" in reveals:
+                power[step.id] = max(power.get(step.id, 0.0), shift)
+    return power
+
+
+def ordered_next_steps(kb: KnowledgeBase, differential: list[CauseScore],
+                       power: dict[str, float] | None = None) -> list[dict[str, Any]]:
+    """The leaders' next steps, those with the most separating power first."""
+    power = power or {}
+    order: dict[str, int] = {}
+    for position, entry in enumerate(differential[:LEADERS]):
+        for step in kb.causes[entry.cause].next_steps:
+            order.setdefault(step, position)
+    steps = sorted(order, key=lambda s: (-power.get(s, 0.0), order[s], s))
+    return [{
+        "id": s,
+        "label": kb.next_steps[s].label,
+        "purpose": kb.next_steps[s].purpose,
+        "separating_power": power.get(s, 0.0),
+        "for_causes": [e.cause for e in differential[:LEADERS] if s in kb.causes[e.cause].next_steps],
+        "refs": [short_citation(kb, k) for k in kb.next_steps[s].refs],
+    } for s in steps]
