@@ -21,20 +21,7 @@ from engine.case import Case, case_from_data, load_case
 from engine.diagnosis import get_diagnoser
 from engine.evaluation import case_files
 from engine.explanation import explain
-from engine.vocabulary import (
-    ChemicalShift,
-    Comparison,
-    Distribution,
-    Dwi,
-    Enhancement,
-    History,
-    KnownCancer,
-    Sex,
-    Sign,
-    Site,
-    T1Level,
-    T2Level,
-)
+from engine.vocabulary import FIELD_SPECS, FieldSpec, Kind
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "example-myeloma.yaml"
@@ -64,43 +51,36 @@ def _cold(args: list[str], runs: int = 5) -> float:
     return statistics.median(times)
 
 
-def _values(enum: Any) -> list[str]:
-    return [m.value for m in enum]
+def _random_value(rng: random.Random, spec: FieldSpec) -> Any:
+    if spec.kind is Kind.code:
+        return rng.choice(spec.allowed())
+    if spec.values:
+        return rng.choice(list(spec.values))
+    if spec.integer:
+        return rng.randint(int(spec.minimum or 0), int(spec.maximum or 0))
+    return round(rng.uniform(float(spec.minimum or 0), float(spec.maximum or 0)), 2)
 
 
 def random_case(rng: random.Random, index: int) -> Case:
-    """A valid random case over the whole contract vocabulary."""
-    history = rng.sample(_values(History), rng.randint(0, 5))
-    signs = rng.sample(_values(Sign), rng.randint(0, 5))
-    findings: dict[str, Any] = {
-        "distribution": rng.choice(_values(Distribution)),
-        "t1": rng.choice(_values(T1Level)),
-        "sites": rng.sample(_values(Site), rng.randint(0, 3)),
-        "signs": signs,
-        "absent_signs": rng.sample([s for s in _values(Sign) if s not in signs], rng.randint(0, 3)),
-    }
-    optional = {
-        "t1_vs_disc": lambda: rng.choice(_values(Comparison)),
-        "t1_vs_muscle": lambda: rng.choice(_values(Comparison)),
-        "t2": lambda: rng.choice(_values(T2Level)),
-        "chemical_shift": lambda: rng.choice(_values(ChemicalShift)),
-        "opposed_phase_drop_pct": lambda: round(rng.uniform(0, 80), 1),
-        "field_strength": lambda: rng.choice([1.5, 3]),
-        "adc": lambda: round(rng.uniform(0.2, 2.5), 2),
-        "dwi": lambda: rng.choice(_values(Dwi)),
-        "enhancement": lambda: rng.choice(_values(Enhancement)),
-    }
-    for name, make in optional.items():
-        if rng.random() < 0.5:
-            findings[name] = make()
-    doc = {
-        "id": f"generated-{index}",
-        "patient": {"age": rng.randint(0, 95), "sex": rng.choice(_values(Sex))},
-        "known_cancer": rng.choice(_values(KnownCancer)),
-        "history": history,
-        "absent_history": rng.sample([h for h in _values(History) if h not in history], 2),
-        "findings": findings,
-    }
+    """A valid random case over the whole vocabulary table (rules/vocabulary.yaml)."""
+    doc: dict[str, Any] = {"id": f"generated-{index}"}
+    twins = {spec.absent_of: name for name, spec in FIELD_SPECS.items() if spec.absent_of}
+    for name, spec in FIELD_SPECS.items():
+        if spec.absent_of:
+            continue
+        holder = doc
+        for part in spec.case_path[:-1]:
+            holder = holder.setdefault(part, {})
+        if spec.kind is Kind.codes:
+            codes = spec.allowed()
+            present = rng.sample(codes, rng.randint(0, min(5, len(codes))))
+            holder[spec.case_path[-1]] = present
+            if name in twins:
+                rest = [c for c in codes if c not in present]
+                absent = rng.sample(rest, min(len(rest), rng.randint(0, 3)))
+                holder[FIELD_SPECS[twins[name]].case_path[-1]] = absent
+        elif spec.required or spec.default is not None or rng.random() < 0.5:
+            holder[spec.case_path[-1]] = _random_value(rng, spec)
     return case_from_data(doc, "generated")
 
 

@@ -8,78 +8,19 @@ whether it holds one value or a set of codes. It knows the case layout, not medi
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from enum import Enum, StrEnum
+from enum import Enum
 from typing import Any
 
 from engine.case import Case
-from engine.vocabulary import (
-    ChemicalShift,
-    Comparison,
-    Distribution,
-    Dwi,
-    Enhancement,
-    History,
-    KnownCancer,
-    Sex,
-    Sign,
-    Site,
-    T1Level,
-    T2Level,
-)
+from engine.vocabulary import FIELD_SPECS, FieldSpec, Kind
 
+__all__ = ["ABSENT_OF", "FIELDS", "FieldSpec", "Kind", "observations"]
 
-class Kind(StrEnum):
-    code = "code"  # one value from an enum
-    number = "number"  # one numeric value
-    codes = "codes"  # a set of codes from an enum
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    name: str
-    case_path: tuple[str, ...]
-    kind: Kind
-    vocabulary: type[Enum] | None = None
-
-    @property
-    def dotted(self) -> str:
-        return ".".join(self.case_path)
-
-    def allowed(self) -> list[str]:
-        return [member.value for member in self.vocabulary] if self.vocabulary else []
-
-
-FIELDS: dict[str, FieldSpec] = {
-    spec.name: spec
-    for spec in (
-        FieldSpec("age", ("patient", "age"), Kind.number),
-        FieldSpec("sex", ("patient", "sex"), Kind.code, Sex),
-        FieldSpec("known_cancer", ("known_cancer",), Kind.code, KnownCancer),
-        FieldSpec("history", ("history",), Kind.codes, History),
-        FieldSpec("absent_history", ("absent_history",), Kind.codes, History),
-        FieldSpec("sites", ("findings", "sites"), Kind.codes, Site),
-        FieldSpec("distribution", ("findings", "distribution"), Kind.code, Distribution),
-        FieldSpec("t1", ("findings", "t1"), Kind.code, T1Level),
-        FieldSpec("t1_vs_disc", ("findings", "t1_vs_disc"), Kind.code, Comparison),
-        FieldSpec("t1_vs_muscle", ("findings", "t1_vs_muscle"), Kind.code, Comparison),
-        FieldSpec("t1_vs_marrow", ("findings", "t1_vs_marrow"), Kind.code, Comparison),
-        FieldSpec("t2", ("findings", "t2"), Kind.code, T2Level),
-        FieldSpec("t2_plain", ("findings", "t2_plain"), Kind.code, T2Level),
-        FieldSpec("field_strength", ("findings", "field_strength"), Kind.number),
-        FieldSpec("opposed_phase_drop_pct", ("findings", "opposed_phase_drop_pct"), Kind.number),
-        FieldSpec("chemical_shift", ("findings", "chemical_shift"), Kind.code, ChemicalShift),
-        FieldSpec("fat_fraction_pct", ("findings", "fat_fraction_pct"), Kind.number),
-        FieldSpec("adc", ("findings", "adc"), Kind.number),
-        FieldSpec("dwi", ("findings", "dwi"), Kind.code, Dwi),
-        FieldSpec("enhancement", ("findings", "enhancement"), Kind.code, Enhancement),
-        FieldSpec("signs", ("findings", "signs"), Kind.codes, Sign),
-        FieldSpec("absent_signs", ("findings", "absent_signs"), Kind.codes, Sign),
-    )
-}
+# Every case field by its short name, as rules/vocabulary.yaml defines it.
+FIELDS: dict[str, FieldSpec] = FIELD_SPECS
 
 # Pairs of set fields where the second lists codes known to be absent.
-ABSENT_OF: dict[str, str] = {"history": "absent_history", "signs": "absent_signs"}
+ABSENT_OF: dict[str, str] = {spec.absent_of: name for name, spec in FIELDS.items() if spec.absent_of}
 
 
 def _get(case: Case, path: tuple[str, ...]) -> Any:

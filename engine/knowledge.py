@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import difflib
 import graphlib
-import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -22,27 +20,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from engine.documents import InputError, Problem, read_document, validate
 from engine.drills import Drill, DrillFile
 from engine.facts import FIELDS, Kind
+from engine.paths import RULES_DIR
 from engine.profiles import CauseProfile, FindingsFile, KeyFinding, ProfileBook, ProfileFile
-from engine.vocabulary import CauseId
-
-
-def default_rules_dir() -> Path:
-    """Where the knowledge base lives: MARROWDX_RULES, else the copy shipped in the package.
-
-    An installed wheel carries ``rules/`` as package data (``engine/rules``, found through
-    importlib.resources); a source checkout keeps it at the top level beside ``engine/``.
-    MARROWDX_RULES lets an educator point the tools at their own knowledge folder.
-    """
-    override = os.environ.get("MARROWDX_RULES")
-    if override:
-        return Path(override)
-    shipped = Path(str(resources.files("engine").joinpath("rules")))
-    if shipped.is_dir():
-        return shipped
-    return Path(__file__).resolve().parent.parent / "rules"
-
-
-RULES_DIR = default_rules_dir()
+from engine.vocabulary import CODE_LISTS, CauseId
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 RefKey = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
@@ -343,6 +323,15 @@ class Glossary(_Strict):
     fields: dict[str, GlossaryEntry] = {}
     codes: dict[str, dict[str, GlossaryEntry]] = {}
 
+    @classmethod
+    def from_vocabulary(cls) -> Glossary:
+        """Labels and help of every field and code, as rules/vocabulary.yaml gives them."""
+        fields = {name: GlossaryEntry(label=spec.label, help=spec.help) for name, spec in FIELDS.items()}
+        codes = {name: {c.code: GlossaryEntry(label=c.label, help=c.help)
+                        for c in CODE_LISTS[spec.code_list]}
+                 for name, spec in FIELDS.items() if spec.code_list}
+        return cls(fields=fields, codes=codes)
+
     def label(self, field: str, code: str | None = None) -> str:
         if code is None:
             entry = self.fields.get(field)
@@ -453,11 +442,10 @@ def load_knowledge(directory: Path = RULES_DIR) -> KnowledgeBase:
     cause_file: CauseFile = _load(directory / "causes.yaml", CauseFile)
     references: ReferenceFile = _load(directory / "references.yaml", ReferenceFile)
     steps: NextStepFile = _load(directory / "next_steps.yaml", NextStepFile)
-    glossary_path = directory / "glossary.yaml"
-    glossary: Glossary = _load(glossary_path, Glossary) if glossary_path.exists() else Glossary()
+    glossary = Glossary.from_vocabulary()
     plain_path = directory / "plain_language.yaml"
     plain: PlainLanguage = _load(plain_path, PlainLanguage) if plain_path.exists() else PlainLanguage()
-    special = {"causes.yaml", "references.yaml", "next_steps.yaml", "glossary.yaml",
+    special = {"causes.yaml", "references.yaml", "next_steps.yaml", "vocabulary.yaml",
                "plain_language.yaml", "drills.yaml"}
     families: dict[str, RuleFile] = {}
     owners: dict[str, str] = {}

@@ -194,10 +194,10 @@ def _glossary_gaps(kb: KnowledgeBase) -> list[LintProblem]:
     gaps: list[LintProblem] = []
     for name in FIELDS:
         if name not in kb.glossary.fields:
-            gaps.append(LintProblem("glossary.yaml", f"no label for field {name}"))
+            gaps.append(LintProblem("vocabulary.yaml", f"no label for field {name}"))
     for code in FIELDS["signs"].allowed():
         if not kb.glossary.help("signs", code):
-            gaps.append(LintProblem("glossary.yaml", f"no help text for sign {code}"))
+            gaps.append(LintProblem("vocabulary.yaml", f"no help text for sign {code}"))
     if not kb.plain_language.intro:
         gaps.append(LintProblem("plain_language.yaml", "missing: the summary needs its texts"))
     return gaps

@@ -1,333 +1,165 @@
-"""Every code of the case-file contract, defined once.
+"""The case vocabulary, read once from rules/vocabulary.yaml; the cause ids from causes.yaml.
 
-The loader, the knowledge base, the command line, the app's widgets and the JSON
-schema all take their vocabulary from these enums, so a code is spelled in one place.
-Labels and help texts live in the knowledge base (rules/glossary.yaml), not here.
+Every field of a case (name, place in the file, kind, code list or range, unit, label,
+help, form section) and every code is defined in that table, and nowhere in Python: the
+case model, the flat facts, the app's form, the test strategies, the benchmark's generated
+cases, the JSON schema and docs/case-format.md are all built from what this module loads.
+The enums below are made from the table, so the code is still spelled in one place.
 """
 
-from enum import StrEnum
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum, StrEnum
+from typing import Any
+
+import yaml
+
+from engine.paths import RULES_DIR
+
+VOCABULARY_FILE = RULES_DIR / "vocabulary.yaml"
 
 
-class Sex(StrEnum):
-    female = "female"
-    male = "male"
-    unknown = "unknown"
+class Kind(StrEnum):
+    code = "code"  # one value from a code list
+    number = "number"  # one numeric value
+    codes = "codes"  # a set of codes from a code list
 
 
-class KnownCancer(StrEnum):
-    none = "none"
-    breast = "breast"
-    lung = "lung"
-    prostate = "prostate"
-    kidney = "kidney"
-    thyroid = "thyroid"
-    colorectal = "colorectal"
-    melanoma = "melanoma"
-    gynecologic = "gynecologic"
-    liver = "liver"
-    bladder = "bladder"
-    lymphoma = "lymphoma"
-    leukemia = "leukemia"
-    myeloma = "myeloma"
-    other = "other"
+@dataclass(frozen=True)
+class Code:
+    """One code of a code list, with its label, help and group (if the list has groups)."""
+
+    code: str
+    label: str
+    help: str
+    group: str | None
 
 
-class History(StrEnum):
-    # treatment
-    chemotherapy = "chemotherapy"
-    radiation_therapy = "radiation_therapy"
-    growth_factor_therapy = "growth_factor_therapy"
-    bone_marrow_transplant = "bone_marrow_transplant"
-    corticosteroids = "corticosteroids"
-    # blood
-    chronic_anemia = "chronic_anemia"
-    sickle_cell_disease = "sickle_cell_disease"
-    thalassemia = "thalassemia"
-    multiple_transfusions = "multiple_transfusions"
-    gaucher_disease = "gaucher_disease"
-    cytopenia = "cytopenia"
-    splenomegaly = "splenomegaly"
-    myeloproliferative_neoplasm = "myeloproliferative_neoplasm"
-    # infection
-    fever = "fever"
-    elevated_inflammatory_markers = "elevated_inflammatory_markers"
-    bacteremia = "bacteremia"
-    iv_drug_use = "iv_drug_use"
-    immunosuppression = "immunosuppression"
-    diabetes = "diabetes"
-    recent_spinal_procedure = "recent_spinal_procedure"
-    tuberculosis_exposure = "tuberculosis_exposure"
-    hiv = "hiv"
-    # cancer-related
-    weight_loss = "weight_loss"
-    night_sweats = "night_sweats"
-    bone_pain = "bone_pain"
-    back_pain = "back_pain"
-    hypercalcemia = "hypercalcemia"
-    renal_impairment = "renal_impairment"
-    monoclonal_protein = "monoclonal_protein"
-    elevated_psa = "elevated_psa"
-    elevated_alkaline_phosphatase = "elevated_alkaline_phosphatase"
-    elevated_ldh = "elevated_ldh"
-    cancer_in_remission = "cancer_in_remission"
-    # symptoms
-    neck_pain = "neck_pain"
-    radicular_pain = "radicular_pain"
-    neurologic_deficit = "neurologic_deficit"
-    joint_pain = "joint_pain"
-    # reconversion drivers
-    smoker = "smoker"
-    obesity = "obesity"
-    endurance_athlete = "endurance_athlete"
-    high_altitude = "high_altitude"
-    # other
-    anorexia_or_cachexia = "anorexia_or_cachexia"
-    recent_trauma = "recent_trauma"
-    osteoporosis = "osteoporosis"
-    inflammatory_back_pain = "inflammatory_back_pain"
-    autoimmune_disease = "autoimmune_disease"
-    skin_pustulosis = "skin_pustulosis"
-    psoriasis = "psoriasis"
-    prior_bone_infection = "prior_bone_infection"
-    elevated_ferritin = "elevated_ferritin"
-    elevated_tryptase = "elevated_tryptase"
-    alcohol_excess = "alcohol_excess"
-    pregnancy = "pregnancy"
+@dataclass(frozen=True)
+class FieldSpec:
+    """One case field, as the vocabulary table defines it."""
+
+    name: str
+    case_path: tuple[str, ...]
+    kind: Kind
+    label: str
+    help: str
+    group: str
+    vocabulary: type[Enum] | None = None
+    code_list: str | None = None
+    required: bool = False
+    default: Any = None
+    form_default: Any = None
+    minimum: float | None = None
+    maximum: float | None = None
+    values: tuple[float, ...] = ()
+    integer: bool = False
+    unit: str = ""
+    step: float | None = None
+    absent_of: str | None = None
+    widget: str | None = None
+    description: str = ""
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(self.case_path)
+
+    def allowed(self) -> list[str]:
+        return [member.value for member in self.vocabulary] if self.vocabulary else []
 
 
-class Site(StrEnum):
-    cervical_spine = "cervical_spine"
-    thoracic_spine = "thoracic_spine"
-    lumbar_spine = "lumbar_spine"
-    sacrum = "sacrum"
-    pelvis = "pelvis"
-    femur = "femur"
-    humerus = "humerus"
-    tibia = "tibia"
-    fibula = "fibula"
-    skull = "skull"
-    sternum = "sternum"
-    ribs = "ribs"
-    clavicle = "clavicle"
-    scapula = "scapula"
-    sacroiliac_joint = "sacroiliac_joint"
-    hip = "hip"
-    knee = "knee"
-    foot = "foot"
-    other = "other"
+def _read(path: Any) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text())
+    except (OSError, yaml.YAMLError) as error:
+        raise RuntimeError(f"{path}: cannot read the case vocabulary: {error}") from None
+    if not isinstance(data, dict):
+        raise RuntimeError(f"{path}: the case vocabulary must be a mapping")
+    return data
 
 
-class Distribution(StrEnum):
-    diffuse = "diffuse"
-    focal = "focal"
-    multifocal = "multifocal"
-    patchy = "patchy"
-    variegated = "variegated"
-    combined = "combined"
-    regional = "regional"
+def _codes(raw: dict[str, Any]) -> list[Code]:
+    """A code list: code -> {label, help}, or group -> (code -> {label, help})."""
+    found: list[Code] = []
+    for key, value in raw.items():
+        entry = value or {}
+        if isinstance(entry, dict) and entry and not ({"label", "help"} & set(entry)):
+            for code, inner in entry.items():
+                inner = inner or {}
+                found.append(Code(code, inner.get("label", code.replace("_", " ")),
+                                  inner.get("help", ""), key))
+        else:
+            found.append(Code(key, entry.get("label", key.replace("_", " ")), entry.get("help", ""), None))
+    return found
 
 
-class T1Level(StrEnum):
-    hyperintense = "hyperintense"
-    intermediate = "intermediate"
-    hypointense = "hypointense"
-    mixed = "mixed"
+_TABLE = _read(VOCABULARY_FILE)
+CODE_LISTS: dict[str, list[Code]] = {name: _codes(raw) for name, raw in _TABLE["codes"].items()}
 
 
-class Comparison(StrEnum):
-    brighter = "brighter"
-    similar = "similar"
-    darker = "darker"
+def _enum(name: str, codes: list[str]) -> type[StrEnum]:
+    return StrEnum(name, [(code, code) for code in codes])  # type: ignore[return-value]
 
 
-class T2Level(StrEnum):
-    hyperintense = "hyperintense"
-    intermediate = "intermediate"
-    hypointense = "hypointense"
+def _list_enum(name: str, list_id: str) -> type[StrEnum]:
+    return _enum(name, [c.code for c in CODE_LISTS[list_id]])
 
 
-class ChemicalShift(StrEnum):
-    signal_loss = "signal_loss"
-    no_signal_loss = "no_signal_loss"
-
-
-class Dwi(StrEnum):
-    restricted = "restricted"
-    not_restricted = "not_restricted"
-
-
-class Enhancement(StrEnum):
-    none = "none"
-    mild = "mild"
-    marked = "marked"
-    rim = "rim"
-    heterogeneous = "heterogeneous"
-
-
-class Sign(StrEnum):
-    # lesion
-    round_lesion = "round_lesion"
-    well_defined_margins = "well_defined_margins"
-    ill_defined_margins = "ill_defined_margins"
-    bulls_eye_sign = "bulls_eye_sign"
-    halo_sign = "halo_sign"
-    cortical_destruction = "cortical_destruction"
-    soft_tissue_mass = "soft_tissue_mass"
-    epidural_extension = "epidural_extension"
-    pedicle_involvement = "pedicle_involvement"
-    posterior_element_involvement = "posterior_element_involvement"
-    bone_expansion = "bone_expansion"
-    cortical_thickening = "cortical_thickening"
-    coarse_trabeculae = "coarse_trabeculae"
-    corduroy_sign = "corduroy_sign"
-    mini_brain_sign = "mini_brain_sign"
-    periosteal_reaction = "periosteal_reaction"
-    wrap_around_sign = "wrap_around_sign"
-    skip_lesions = "skip_lesions"
-    # fracture
-    vertebral_collapse = "vertebral_collapse"
-    convex_posterior_border = "convex_posterior_border"
-    retained_normal_marrow_signal = "retained_normal_marrow_signal"
-    fluid_sign = "fluid_sign"
-    band_like_edema = "band_like_edema"
-    # spine and joints
-    endplate_erosion = "endplate_erosion"
-    disc_involvement = "disc_involvement"
-    paraspinal_abscess = "paraspinal_abscess"
-    psoas_abscess = "psoas_abscess"
-    phlegmon = "phlegmon"
-    thin_smooth_abscess_wall = "thin_smooth_abscess_wall"
-    subligamentous_spread = "subligamentous_spread"
-    adjacent_to_degenerated_disc = "adjacent_to_degenerated_disc"
-    claw_sign = "claw_sign"
-    corner_lesions = "corner_lesions"
-    sacroiliitis = "sacroiliitis"
-    erosions = "erosions"
-    enthesitis = "enthesitis"
-    joint_effusion = "joint_effusion"
-    soft_tissue_edema = "soft_tissue_edema"
-    # blood and vessels
-    h_shaped_vertebrae = "h_shaped_vertebrae"
-    serpiginous_infarct = "serpiginous_infarct"
-    double_line_sign = "double_line_sign"
-    subchondral_crescent = "subchondral_crescent"
-    erlenmeyer_flask = "erlenmeyer_flask"
-    extramedullary_hematopoiesis = "extramedullary_hematopoiesis"
-    blooming_on_gradient_echo = "blooming_on_gradient_echo"
-    # distribution
-    symmetric = "symmetric"
-    epiphyseal_involvement = "epiphyseal_involvement"
-    sharp_geometric_boundary = "sharp_geometric_boundary"
-    # additions beyond contract v1 (optional codes, allowed by the contract)
-    penumbra_sign = "penumbra_sign"
-
-
-SIGN_GROUPS: dict[str, tuple[Sign, ...]] = {
-    # How the contract groups the signs (section 1); every Sign belongs to exactly one group.
-    "Lesion": (
-        Sign.round_lesion,
-        Sign.well_defined_margins,
-        Sign.ill_defined_margins,
-        Sign.bulls_eye_sign,
-        Sign.halo_sign,
-        Sign.cortical_destruction,
-        Sign.soft_tissue_mass,
-        Sign.epidural_extension,
-        Sign.pedicle_involvement,
-        Sign.posterior_element_involvement,
-        Sign.bone_expansion,
-        Sign.cortical_thickening,
-        Sign.coarse_trabeculae,
-        Sign.corduroy_sign,
-        Sign.mini_brain_sign,
-        Sign.periosteal_reaction,
-        Sign.wrap_around_sign,
-        Sign.skip_lesions,
-        Sign.penumbra_sign,
-    ),
-    "Fracture": (
-        Sign.vertebral_collapse,
-        Sign.convex_posterior_border,
-        Sign.retained_normal_marrow_signal,
-        Sign.fluid_sign,
-        Sign.band_like_edema,
-    ),
-    "Spine and joints": (
-        Sign.endplate_erosion,
-        Sign.disc_involvement,
-        Sign.paraspinal_abscess,
-        Sign.psoas_abscess,
-        Sign.phlegmon,
-        Sign.thin_smooth_abscess_wall,
-        Sign.subligamentous_spread,
-        Sign.adjacent_to_degenerated_disc,
-        Sign.claw_sign,
-        Sign.corner_lesions,
-        Sign.sacroiliitis,
-        Sign.erosions,
-        Sign.enthesitis,
-        Sign.joint_effusion,
-        Sign.soft_tissue_edema,
-    ),
-    "Blood and vessels": (
-        Sign.h_shaped_vertebrae,
-        Sign.serpiginous_infarct,
-        Sign.double_line_sign,
-        Sign.subchondral_crescent,
-        Sign.erlenmeyer_flask,
-        Sign.extramedullary_hematopoiesis,
-        Sign.blooming_on_gradient_echo,
-    ),
-    "Distribution": (
-        Sign.symmetric,
-        Sign.epiphyseal_involvement,
-        Sign.sharp_geometric_boundary,
-    ),
+Sex = _list_enum("Sex", "sex")
+KnownCancer = _list_enum("KnownCancer", "known_cancer")
+History = _list_enum("History", "history")
+Site = _list_enum("Site", "site")
+Distribution = _list_enum("Distribution", "distribution")
+T1Level = _list_enum("T1Level", "t1_level")
+Comparison = _list_enum("Comparison", "comparison")
+T2Level = _list_enum("T2Level", "t2_level")
+ChemicalShift = _list_enum("ChemicalShift", "chemical_shift")
+Dwi = _list_enum("Dwi", "dwi")
+Enhancement = _list_enum("Enhancement", "enhancement")
+Sign = _list_enum("Sign", "sign")
+ENUMS: dict[str, type[StrEnum]] = {
+    "sex": Sex, "known_cancer": KnownCancer, "history": History, "site": Site,
+    "distribution": Distribution, "t1_level": T1Level, "comparison": Comparison,
+    "t2_level": T2Level, "chemical_shift": ChemicalShift, "dwi": Dwi, "enhancement": Enhancement,
+    "sign": Sign,
 }
 
 
-class CauseId(StrEnum):
-    normal_marrow_variant = "normal_marrow_variant"
-    red_marrow_reconversion = "red_marrow_reconversion"
-    focal_red_marrow = "focal_red_marrow"
-    vertebral_hemangioma = "vertebral_hemangioma"
-    multiple_myeloma = "multiple_myeloma"
-    bone_metastasis = "bone_metastasis"
-    leukemia = "leukemia"
-    lymphoma = "lymphoma"
-    myelofibrosis = "myelofibrosis"
-    systemic_mastocytosis = "systemic_mastocytosis"
-    sickle_cell_disease = "sickle_cell_disease"
-    thalassemia = "thalassemia"
-    marrow_iron_overload = "marrow_iron_overload"
-    gaucher_disease = "gaucher_disease"
-    serous_atrophy = "serous_atrophy"
-    osteomyelitis = "osteomyelitis"
-    tuberculous_spondylitis = "tuberculous_spondylitis"
-    spondyloarthritis = "spondyloarthritis"
-    crmo_sapho = "crmo_sapho"
-    modic_endplate_change = "modic_endplate_change"
-    bone_contusion = "bone_contusion"
-    osteoporotic_fracture = "osteoporotic_fracture"
-    osteonecrosis = "osteonecrosis"
-    transient_marrow_edema = "transient_marrow_edema"
-    post_radiation_change = "post_radiation_change"
-    post_chemotherapy_change = "post_chemotherapy_change"
-    paget_disease = "paget_disease"
+def groups(list_id: str) -> dict[str, tuple[str, ...]]:
+    """A grouped code list as group -> codes (the contract's grouping of signs and history)."""
+    found: dict[str, list[str]] = {}
+    for code in CODE_LISTS[list_id]:
+        found.setdefault(code.group or "", []).append(code.code)
+    return {group: tuple(codes) for group, codes in found.items()}
 
 
-class Category(StrEnum):
-    physiologic = "physiologic"
-    benign_lesion = "benign_lesion"
-    neoplastic = "neoplastic"
-    hematologic = "hematologic"
-    metabolic = "metabolic"
-    infectious = "infectious"
-    inflammatory = "inflammatory"
-    degenerative = "degenerative"
-    traumatic = "traumatic"
-    vascular = "vascular"
-    treatment_related = "treatment_related"
+SIGN_GROUPS: dict[str, tuple[str, ...]] = groups("sign")
+HISTORY_GROUPS: dict[str, tuple[str, ...]] = groups("history")
+
+
+def _field(raw: dict[str, Any]) -> FieldSpec:
+    list_id = raw.get("codes")
+    if list_id is not None and list_id not in ENUMS:
+        raise RuntimeError(f"{VOCABULARY_FILE}: field {raw['name']}: unknown code list {list_id!r}")
+    return FieldSpec(
+        name=raw["name"], case_path=tuple(raw["path"].split(".")), kind=Kind(raw["kind"]),
+        label=raw.get("label", raw["name"]), help=raw.get("help", ""), group=raw["group"],
+        vocabulary=ENUMS.get(list_id) if list_id else None, code_list=list_id,
+        required=bool(raw.get("required", False)), default=raw.get("default"),
+        form_default=raw.get("form_default"), minimum=raw.get("min"), maximum=raw.get("max"),
+        values=tuple(float(v) for v in raw.get("values", ())), integer=bool(raw.get("integer", False)),
+        unit=raw.get("unit", ""), step=raw.get("step"), absent_of=raw.get("absent_of"),
+        widget=raw.get("widget"), description=raw.get("description", ""),
+    )
+
+
+FIELD_SPECS: dict[str, FieldSpec] = {f["name"]: _field(f) for f in _TABLE["fields"]}
+
+# The cause catalogue comes from rules/causes.yaml (the knowledge base validates the rest).
+_CAUSES = _read(RULES_DIR / "causes.yaml")["causes"]
+CauseId = _enum("CauseId", [c["id"] for c in _CAUSES])
+Category = _enum("Category", list(dict.fromkeys(c["category"] for c in _CAUSES)))
 
 
 class SourceKind(StrEnum):

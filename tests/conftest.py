@@ -39,7 +39,7 @@ def rules_copy(tmp_path: Path) -> Path:
     """The shared knowledge files (no family files) in a scratch folder, to build test bases."""
     target = tmp_path / "rules"
     target.mkdir()
-    for name in ("causes.yaml", "references.yaml", "next_steps.yaml", "glossary.yaml",
+    for name in ("causes.yaml", "references.yaml", "next_steps.yaml", "vocabulary.yaml",
                  "plain_language.yaml"):
         shutil.copy(RULES_DIR / name, target / name)
     return target

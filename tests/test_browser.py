@@ -98,7 +98,7 @@ def test_explore_ranking_changes_in_a_real_browser(app_url: str) -> None:
         page.get_by_role("combobox", name="T1 signal", exact=True).click()
         page.get_by_role("option", name="hypointense", exact=True).click()
         _settle(page)
-        page.get_by_role("combobox", name="T1 vs disc", exact=True).click()
+        page.get_by_role("combobox", name="T1 compared with a normal disc", exact=True).click()
         page.get_by_role("option", name="darker", exact=True).click()
         _settle(page)
         page.get_by_role("combobox", name="Distribution", exact=True).click()

@@ -22,21 +22,7 @@ from engine.explanation import Explanation, explain, to_markdown
 from engine.knowledge import KnowledgeBase
 from engine.progress import HandleError, ProgressStore, check_handle, default_url
 from engine.render import chain_lines
-from engine.vocabulary import (
-    SIGN_GROUPS,
-    ChemicalShift,
-    Comparison,
-    Distribution,
-    Dwi,
-    Enhancement,
-    History,
-    KnownCancer,
-    Sex,
-    Sign,
-    Site,
-    T1Level,
-    T2Level,
-)
+from engine.vocabulary import FIELD_SPECS, FieldSpec, Kind, groups
 
 # The curated cases of a checkout; MARROWDX_CASES points the app at another folder.
 CASES_DIR = Path(os.environ.get("MARROWDX_CASES") or Path(__file__).resolve().parent.parent / "cases")
@@ -163,132 +149,98 @@ def _options(enum: Any) -> list[str]:
     return [member.value for member in enum]
 
 
-def _optional_select(title: str, enum: Any, current: Any, key: str, help_text: str = "") -> Any:
-    options = [NOT_RECORDED, *_options(enum)]
-    index = options.index(current) if current in options else 0
-    choice = st.selectbox(title, options, index=index, key=key, help=help_text or None,
-                          format_func=lambda v: v.replace("_", " "))
-    return None if choice == NOT_RECORDED else choice
+def _widget(spec: FieldSpec, current: Any, key: str) -> Any:
+    """One widget for one vocabulary field; returns the value (None when not recorded)."""
+    help_text = spec.help or None
+    if spec.kind is Kind.codes:
+        if spec.widget == "checkboxes":
+            return _checkbox_tabs(spec, current or [], key)
+        return st.multiselect(spec.label, spec.allowed(), default=current or [], key=key, help=help_text,
+                              format_func=lambda c: label(spec.name, c))
+    if spec.kind is Kind.code:
+        options = spec.allowed()
+        if spec.required or spec.default is not None:
+            start = current if current in options else (spec.form_default or spec.default or options[0])
+            return st.selectbox(spec.label, options, index=options.index(start), key=key, help=help_text,
+                                format_func=lambda c: label(spec.name, c))
+        options = [NOT_RECORDED, *options]
+        choice = st.selectbox(spec.label, options, index=options.index(current) if current in options else 0,
+                              key=key, help=help_text,
+                              format_func=lambda c: c if c == NOT_RECORDED else label(spec.name, c))
+        return None if choice == NOT_RECORDED else choice
+    if spec.values:
+        shown = [NOT_RECORDED, *(f"{v:g}" for v in spec.values)]
+        now = NOT_RECORDED if current is None else f"{float(current):g}"
+        choice = st.selectbox(spec.label, shown, index=shown.index(now) if now in shown else 0, key=key,
+                              help=help_text)
+        return None if choice == NOT_RECORDED else float(choice)
+    if spec.integer:
+        value = int(current if current is not None else spec.form_default or spec.minimum or 0)
+        return int(st.number_input(spec.label, min_value=int(spec.minimum or 0),
+                                   max_value=int(spec.maximum or 120), step=1, value=value, key=key,
+                                   help=help_text))
+    return st.number_input(spec.label, min_value=float(spec.minimum or 0),
+                           max_value=float(spec.maximum or 100),
+                           value=None if current is None else float(current),
+                           step=float(spec.step or 1), key=key, help=help_text, placeholder=NOT_RECORDED)
 
 
-def _optional_number(title: str, current: Any, key: str, low: float, high: float,
-                     step: float, help_text: str = "") -> float | None:
-    value = None if current is None else float(current)
-    return st.number_input(title, min_value=low, max_value=high, value=value, step=step,
-                           key=key, help=help_text or None, placeholder=NOT_RECORDED)
+def _checkbox_tabs(spec: FieldSpec, current: list[str], key: str) -> list[str]:
+    """A grouped code list as tabs of checkboxes (the contract's sign groups)."""
+    assert spec.code_list is not None
+    grouped = groups(spec.code_list)
+    chosen: list[str] = []
+    for tab, codes in zip(st.tabs(list(grouped)), grouped.values(), strict=True):
+        with tab:
+            columns = st.columns(2)
+            for i, code in enumerate(codes):
+                if columns[i % 2].checkbox(label(spec.name, code), value=code in current,
+                                           key=f"{key.rsplit('_', 1)[0]}_sign_{code}",
+                                           help=kb().glossary.help(spec.name, code) or None):
+                    chosen.append(code)
+    return [c for c in spec.allowed() if c in chosen]
 
 
 def case_form(draft: dict[str, Any], prefix: str) -> dict[str, Any]:
-    """Every contract field as a widget, grouped; returns the edited document.
+    """Every field of the vocabulary table as a widget, in its form section; returns the document.
 
     Widget keys carry ``prefix`` (bumped when a preset is loaded) so loading a case
     re-creates the widgets from the draft; the draft itself lives in session state.
     """
-    glossary = kb().glossary
-    findings = dict(draft.get("findings", {}))
-    patient = dict(draft.get("patient", {}))
     doc: dict[str, Any] = {"id": draft.get("id", "my-case")}
     if draft.get("title"):
         doc["title"] = draft["title"]
-
-    with st.expander("Patient and history", expanded=True):
-        c1, c2, c3 = st.columns(3)
-        age = c1.number_input("Age (years)", min_value=0, max_value=120, step=1,
-                              value=int(patient.get("age", 50)), key=f"{prefix}_age")
-        sex = c2.selectbox("Sex", _options(Sex), index=_options(Sex).index(patient.get("sex", "unknown")),
-                           key=f"{prefix}_sex")
-        cancer_opts = _options(KnownCancer)
-        cancer = c3.selectbox("Known cancer", cancer_opts,
-                              index=cancer_opts.index(draft.get("known_cancer", "none")),
-                              key=f"{prefix}_known_cancer", help=glossary.help("known_cancer"))
-        history = st.multiselect("History present", _options(History), default=draft.get("history", []),
-                                 key=f"{prefix}_history", format_func=lambda c: label("history", c),
-                                 help=glossary.help("history"))
-        absent_history = st.multiselect(
-            "History asked about and absent", _options(History), default=draft.get("absent_history", []),
-            key=f"{prefix}_absent_history", format_func=lambda c: label("history", c),
-            help=glossary.help("absent_history"))
-    doc["patient"] = {"age": int(age), "sex": sex}
-    doc["known_cancer"] = cancer
-    doc["history"] = history
-    doc["absent_history"] = absent_history
-
-    with st.expander("Signal", expanded=True):
-        c1, c2 = st.columns(2)
-        t1_opts = _options(T1Level)
-        out: dict[str, Any] = {}
-        out["t1"] = c1.selectbox("T1 signal", t1_opts,
-                                 index=t1_opts.index(findings.get("t1", "intermediate")),
-                                 key=f"{prefix}_t1", help=glossary.help("t1"))
-        out["t1_vs_disc"] = _optional_select_in(c2, "T1 vs disc", Comparison, findings, prefix, "t1_vs_disc")
-        c1, c2 = st.columns(2)
-        out["t1_vs_muscle"] = _optional_select_in(c1, "T1 vs muscle", Comparison, findings, prefix,
-                                                  "t1_vs_muscle")
-        out["t1_vs_marrow"] = _optional_select_in(c2, "T1 vs own marrow", Comparison, findings, prefix,
-                                                  "t1_vs_marrow")
-        c1, c2 = st.columns(2)
-        out["t2"] = _optional_select_in(c1, "STIR / T2 fat-sat", T2Level, findings, prefix, "t2")
-        out["t2_plain"] = _optional_select_in(c2, "T2 (no fat-sat)", T2Level, findings, prefix, "t2_plain")
-        c3, c4 = st.columns(2)
-        out["chemical_shift"] = _optional_select_in(c3, "Chemical shift", ChemicalShift, findings, prefix,
-                                                    "chemical_shift")
-        strengths = [NOT_RECORDED, "1.5", "3"]
-        current = findings.get("field_strength")
-        shown = NOT_RECORDED if current is None else ("1.5" if float(current) == 1.5 else "3")
-        strength = c4.selectbox("Field strength (T)", strengths, index=strengths.index(shown),
-                                key=f"{prefix}_field_strength")
-        out["field_strength"] = None if strength == NOT_RECORDED else float(strength)
-        c1, c2, c3 = st.columns(3)
-        with c1:
-            out["opposed_phase_drop_pct"] = _optional_number(
-                "Opposed-phase drop (%)", findings.get("opposed_phase_drop_pct"),
-                f"{prefix}_opposed_phase_drop_pct", 0.0, 100.0, 1.0,
-                glossary.help("opposed_phase_drop_pct"))
-        with c2:
-            out["fat_fraction_pct"] = _optional_number(
-                "Fat fraction (%)", findings.get("fat_fraction_pct"), f"{prefix}_fat_fraction_pct",
-                0.0, 100.0, 1.0)
-        with c3:
-            out["adc"] = _optional_number("ADC (x10^-3 mm^2/s)", findings.get("adc"), f"{prefix}_adc",
-                                          0.0, 4.0, 0.05, glossary.help("adc"))
-        c1, c2 = st.columns(2)
-        out["dwi"] = _optional_select_in(c1, "Diffusion", Dwi, findings, prefix, "dwi")
-        out["enhancement"] = _optional_select_in(c2, "Enhancement", Enhancement, findings, prefix,
-                                                 "enhancement")
-
-    with st.expander("Pattern and signs", expanded=True):
-        c1, c2 = st.columns([1, 2])
-        dist_opts = _options(Distribution)
-        out["distribution"] = c1.selectbox(
-            "Distribution", dist_opts, index=dist_opts.index(findings.get("distribution", "patchy")),
-            key=f"{prefix}_distribution", help=glossary.help("distribution"))
-        out["sites"] = c2.multiselect("Sites", _options(Site), default=findings.get("sites", []),
-                                      key=f"{prefix}_sites", format_func=lambda c: c.replace("_", " "))
-        present = set(findings.get("signs", []))
-        chosen: list[str] = []
-        tabs = st.tabs(list(SIGN_GROUPS))
-        for tab, (_, codes) in zip(tabs, SIGN_GROUPS.items(), strict=True):
-            with tab:
-                columns = st.columns(2)
-                for i, code in enumerate(codes):
-                    if columns[i % 2].checkbox(label("signs", code), value=code in present,
-                                               key=f"{prefix}_sign_{code}",
-                                               help=glossary.help("signs", code)):
-                        chosen.append(code)
-        out["signs"] = [c for c in _options(Sign) if c in chosen]
-        out["absent_signs"] = st.multiselect(
-            "Signs looked for and not seen", _options(Sign), default=findings.get("absent_signs", []),
-            key=f"{prefix}_absent_signs", format_func=lambda c: label("signs", c),
-            help=glossary.help("absent_signs"))
-    doc["findings"] = {k: v for k, v in out.items() if v is not None}
+    sections: dict[str, list[FieldSpec]] = {}
+    for spec in FIELD_SPECS.values():
+        sections.setdefault(spec.group, []).append(spec)
+    for section, specs in sections.items():
+        with st.expander(section, expanded=True):
+            singles = [s for s in specs if s.kind is not Kind.codes]
+            lists = [s for s in specs if s.kind is Kind.codes]
+            columns = st.columns(3 if len(singles) > 4 else max(1, len(singles)))
+            for i, spec in enumerate(singles):
+                with columns[i % len(columns)]:
+                    _put(doc, spec, _widget(spec, _get_path(draft, spec.case_path), f"{prefix}_{spec.name}"))
+            for spec in lists:
+                _put(doc, spec, _widget(spec, _get_path(draft, spec.case_path), f"{prefix}_{spec.name}"))
     return doc
 
 
-def _optional_select_in(column: Any, title: str, enum: Any, findings: dict[str, Any],
-                        prefix: str, field: str) -> Any:
-    with column:
-        return _optional_select(title, enum, findings.get(field), f"{prefix}_{field}",
-                                kb().glossary.help(field))
+def _get_path(doc: dict[str, Any], path: tuple[str, ...]) -> Any:
+    for part in path:
+        if not isinstance(doc, dict):
+            return None
+        doc = doc.get(part)  # type: ignore[assignment]
+    return doc
+
+
+def _put(doc: dict[str, Any], spec: FieldSpec, value: Any) -> None:
+    if value is None:
+        return
+    holder = doc
+    for part in spec.case_path[:-1]:
+        holder = holder.setdefault(part, {})
+    holder[spec.case_path[-1]] = value
 
 
 # ---------------------------------------------------------------- result views
