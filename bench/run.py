@@ -52,13 +52,12 @@ def _cold(args: list[str], runs: int = 5) -> float:
 
 
 def _random_value(rng: random.Random, spec: FieldSpec) -> Any:
-    if spec.kind is Kind.code:
-        return rng.choice(spec.allowed())
-    if spec.values:
-        return rng.choice(list(spec.values))
-    if spec.integer:
-        return rng.randint(int(spec.minimum or 0), int(spec.maximum or 0))
-    return round(rng.uniform(float(spec.minimum or 0), float(spec.maximum or 0)), 2)
+    kind, *space = spec.domain()
+    if kind == "choice":
+        return rng.choice(space[0])
+    if kind == "int":
+        return rng.randint(int(space[0]), int(space[1]))
+    return round(rng.uniform(space[0], space[1]), 2)
 
 
 def random_case(rng: random.Random, index: int) -> Case:

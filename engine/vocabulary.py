@@ -68,6 +68,19 @@ class FieldSpec:
     def allowed(self) -> list[str]:
         return [member.value for member in self.vocabulary] if self.vocabulary else []
 
+    def domain(self) -> tuple[str, list[Any]] | tuple[str, float, float]:
+        """What one value may be: ("choice", options), ("int", low, high) or ("float", low, high).
+
+        Generators (the test strategies, the benchmark's random cases) read this, so the
+        range of every field is stated once, in the table.
+        """
+        if self.kind is not Kind.number:
+            return ("choice", self.allowed())
+        if self.values:
+            return ("choice", list(self.values))
+        low, high = float(self.minimum or 0), float(self.maximum or 0)
+        return ("int", low, high) if self.integer else ("float", low, high)
+
 
 def _read(path: Any) -> dict[str, Any]:
     try:

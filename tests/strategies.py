@@ -10,13 +10,12 @@ from engine.vocabulary import FIELD_SPECS, FieldSpec, Kind
 
 
 def _value(spec: FieldSpec) -> st.SearchStrategy[Any]:
-    if spec.kind is Kind.code:
-        return st.sampled_from(spec.allowed())
-    if spec.values:
-        return st.sampled_from(list(spec.values))
-    if spec.integer:
-        return st.integers(int(spec.minimum or 0), int(spec.maximum or 0))
-    return st.floats(float(spec.minimum or 0), float(spec.maximum or 0), allow_nan=False)
+    kind, *space = spec.domain()
+    if kind == "choice":
+        return st.sampled_from(space[0])
+    if kind == "int":
+        return st.integers(int(space[0]), int(space[1]))
+    return st.floats(space[0], space[1], allow_nan=False)
 
 
 @st.composite
