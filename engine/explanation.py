@@ -13,9 +13,10 @@ from engine.case import Case
 from engine.diagnosis import Diagnoser, Diagnosis
 from engine.evidence import evidence_for, trace_steps
 from engine.knowledge import KnowledgeBase, PlainLanguage
-from engine.next_steps import ordered_next_steps, separating_power
+from engine.next_steps import ordered_next_steps
 from engine.render import to_markdown
-from engine.whatif import LEADERS, discriminators
+from engine.useful import finding_fields, useful_findings
+from engine.whatif import LEADERS
 
 __all__ = ["Explanation", "explain", "plain_summary", "to_markdown"]
 
@@ -63,29 +64,36 @@ def plain_summary(kb: KnowledgeBase, diagnosis: Diagnosis, steps: list[dict[str,
 
 
 def explain(diagnoser: Diagnoser, case: Case, discriminate: bool = True) -> Explanation:
-    """All five parts; discriminate=False skips the re-runs (the app asks for them on demand)."""
+    """All five parts; discriminate=False leaves out the useful findings (and their ranking
+    of the next steps)."""
     kb = diagnoser.kb
     case = case.without_expected()
     diagnosis = diagnoser.diagnose(case)
-    found = discriminators(diagnoser, case, diagnosis) if discriminate else []
-    power = separating_power(kb, [(d.candidate.field, d.candidate.value, d.shift) for d in found])
-    steps = ordered_next_steps(kb, diagnosis.differential, power)
+    useful = useful_findings(kb, diagnosis) if discriminate else []
+    read_from = finding_fields(kb)
+    power: dict[str, float] = {}
+    reveals: dict[str, list[str]] = {}
+    for step in kb.next_steps.values():
+        fields = {item.partition(":")[0] for item in step.reveals}
+        for finding in useful:
+            if read_from.get(finding.finding, set()) & fields:
+                power[step.id] = max(power.get(step.id, 0.0), finding.information)
+                reveals.setdefault(step.id, []).append(finding.label)
+    steps = ordered_next_steps(kb, diagnosis.differential, power, reveals)
     diagnosis.next_steps = [s["label"] for s in steps]
     return Explanation(
         diagnosis=diagnosis,
         evidence=evidence_for(kb, diagnosis),
         trace=trace_steps(kb, diagnosis.trace),
         discriminators=[{
-            "finding": d.finding,
-            "field": d.candidate.field,
-            "value": d.candidate.value,
-            "absent": d.candidate.absent,
-            "moves_up": d.moves_up,
-            "moves_above": d.moves_above,
-            "shift": d.shift,
-            "new_order": d.new_order,
-            "sentence": d.sentence(kb),
-        } for d in found],
+            "finding": u.finding,
+            "label": u.label,
+            "information_bits": u.information,
+            "branches": [{"outcome": b.outcome, "phrase": b.phrase, "probability": b.probability,
+                          "leads": b.leaders[0], "then": b.leaders[1], "share": b.shares[0]}
+                         for b in u.branches if b.applies],
+            "sentence": u.sentence(kb),
+        } for u in useful],
         next_steps=steps,
         plain_summary=plain_summary(kb, diagnosis, steps),
         case_title=case.title,

@@ -387,42 +387,6 @@ class KnowledgeBase:
     def rules_by_id(self) -> dict[str, PlacedRule]:
         return {placed.rule.id: placed for placed in self.rules}
 
-    @cached_property
-    def reach(self) -> dict[tuple[str, str | None], frozenset[str]]:
-        """(field, value) -> causes whose evidence a change of that finding can touch.
-
-        A rule reaches the causes it speaks about and, through each fact it derives, every
-        cause the rules reading that fact reach (a fixpoint over the chain). Number fields
-        are keyed by (field, None): any value may cross a threshold.
-        """
-        by_fact: dict[str, list[int]] = {}
-        for index, placed in enumerate(self.rules):
-            for name in placed.rule.uses_facts():
-                by_fact.setdefault(name, []).append(index)
-        everyone = set(self.causes)
-        reach = [everyone.copy() if any(e.observe for e in placed.rule.then)
-                 else {e.cause for e in placed.rule.then if e.cause} for placed in self.rules]
-        changed = True
-        while changed:
-            changed = False
-            for index, placed in enumerate(self.rules):
-                for name in placed.rule.derives():
-                    for reader in by_fact.get(name, []):
-                        if not reach[reader] <= reach[index]:
-                            reach[index] |= reach[reader]
-                            changed = True
-        table: dict[tuple[str, str | None], set[str]] = {}
-        for index, placed in enumerate(self.rules):
-            for test, _ in placed.rule.when.tests():
-                if test.field == "fact":
-                    continue
-                values: list[str | None] = (
-                    [str(v) for v in test.values] if test.op == "in" else [None]
-                )
-                for key in ((test.field, v) for v in values):
-                    table.setdefault(key, set()).update(reach[index])
-        return {key: frozenset(causes) for key, causes in table.items()}
-
     def age_band(self, age: int) -> AgeBand:
         for band in self.age_bands:
             if age <= band.max_age:

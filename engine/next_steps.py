@@ -1,7 +1,7 @@
 """The one ordering of next steps, for `diagnose` and `explain` alike.
 
-The leaders' next steps in the order of the leaders; where discriminating findings are
-known, the steps that would reveal the strongest of them come first.
+The leaders' next steps in the order of the leaders; where useful findings are known,
+the steps that would reveal the most informative of them come first.
 """
 
 from __future__ import annotations
@@ -19,21 +19,16 @@ def short_citation(kb: KnowledgeBase, key: str) -> dict[str, str]:
     return {"key": key, "citation": ref.citation, "link": ref.link}
 
 
-def separating_power(kb: KnowledgeBase, revealed: list[tuple[str, Any, float]]) -> dict[str, float]:
-    """Step id -> the largest shift among the findings (field, value, shift) it would reveal."""
-    power: dict[str, float] = {}
-    for step in kb.next_steps.values():
-        reveals = set(step.reveals)
-        for field, value, shift in revealed:
-            if field in reveals or f"{field}:{value}" in reveals:
-                power[step.id] = max(power.get(step.id, 0.0), shift)
-    return power
-
-
 def ordered_next_steps(kb: KnowledgeBase, differential: list[CauseScore],
-                       power: dict[str, float] | None = None) -> list[dict[str, Any]]:
-    """The leaders' next steps, those with the most separating power first."""
+                       power: dict[str, float] | None = None,
+                       reveals: dict[str, list[str]] | None = None) -> list[dict[str, Any]]:
+    """The leaders' next steps, those revealing the most informative findings first.
+
+    ``power`` is a step's expected information about the leaders (engine/useful.py) and
+    ``reveals`` the useful findings it would record; without them the leaders' order rules.
+    """
     power = power or {}
+    reveals = reveals or {}
     order: dict[str, int] = {}
     for position, entry in enumerate(differential[:LEADERS]):
         for step in kb.causes[entry.cause].next_steps:
@@ -44,6 +39,7 @@ def ordered_next_steps(kb: KnowledgeBase, differential: list[CauseScore],
         "label": kb.next_steps[s].label,
         "purpose": kb.next_steps[s].purpose,
         "separating_power": power.get(s, 0.0),
+        "reveals": reveals.get(s, []),
         "for_causes": [e.cause for e in differential[:LEADERS] if s in kb.causes[e.cause].next_steps],
         "refs": [short_citation(kb, k) for k in kb.next_steps[s].refs],
     } for s in steps]

@@ -41,6 +41,7 @@ class ProfileValue(_Strict):
     id: Slug
     label: str
     when: dict  # a rule condition in the compact YAML form (validated by knowledge.Condition)
+    ask: str | None = None  # how a useful-finding sentence words this value (thresholds cited)
 
 
 class KeyFinding(_Strict):
@@ -51,6 +52,8 @@ class KeyFinding(_Strict):
     values: list[ProfileValue] = []
     present: dict | None = None
     absent: dict | None = None
+    ask_present: str | None = None  # wording in useful-finding sentences
+    ask_absent: str | None = None
 
     @model_validator(mode="after")
     def _one_kind(self) -> KeyFinding:

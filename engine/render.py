@@ -36,7 +36,7 @@ def to_markdown(explanation: Explanation) -> str:
         lines.append("")
     lines += ["## Discriminating findings", ""]
     lines += [f"- {x['sentence']}" for x in explanation.discriminators] or [
-        "- No single unrecorded finding would reorder the leading causes."]
+        "- No unrecorded key finding separates the leading causes."]
     lines += ["", "## Next steps", ""]
     lines += [f"{i}. {s['label']}: {s['purpose']}"
               for i, s in enumerate(explanation.next_steps, start=1)]

@@ -1,11 +1,9 @@
-"""What-if: findings the case does not record yet, and which of them would reorder the leaders.
+"""What-if: findings the case does not record yet, stepping through firings, comparing runs.
 
-Discriminating findings are not hand-written: the case is re-run with each finding it
-does not yet record (a sign or history item present or known absent, an unknown signal
-value, a number either side of each threshold the rules use) and the findings that
-reorder the leading causes are reported. A finding that no chain of rules connects to
-any of the leading causes cannot reorder them, so it is not re-run. Every changed case is
-validated like any other input.
+Teach toggles one unrecorded finding (a sign or history item present or known absent, an
+unknown signal value, a number either side of each threshold the rules use) and shows how
+the ranking moves. Every changed case is validated like any other input. Which findings
+are worth asking for is engine/useful.py's question.
 """
 
 from __future__ import annotations
@@ -15,13 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.case import Case
-from engine.diagnosis import Diagnoser, Diagnosis
+from engine.diagnosis import Diagnosis
 from engine.facts import ABSENT_OF, FIELDS, Kind
 from engine.knowledge import KnowledgeBase
 from engine.scoring import CauseScore, rank
 
 LEADERS = 3
-MAX_DISCRIMINATORS = 8
 
 
 @dataclass(frozen=True)
@@ -52,21 +49,6 @@ class Candidate:
             current = list(_get(case, target))
             return _set(case, target, [*current, self.value])
         return _set(case, target, self.value)
-
-
-@dataclass
-class Discriminator:
-    finding: str
-    candidate: Candidate
-    moves_up: str
-    moves_above: str
-    shift: float
-    new_order: list[str]
-
-    def sentence(self, kb: KnowledgeBase) -> str:
-        up = kb.causes[self.moves_up].label
-        down = kb.causes[self.moves_above].label
-        return f"If {self.finding}, {up} moves above {down}."
 
 
 def _get(case: Case, path: tuple[str, ...]) -> Any:
@@ -123,12 +105,6 @@ def candidates(kb: KnowledgeBase, case: Case) -> list[Candidate]:
     return found
 
 
-def _touches(kb: KnowledgeBase, candidate: Candidate, causes: set[str]) -> bool:
-    name = ABSENT_OF[candidate.field] if candidate.absent else candidate.field
-    key = (name, None) if FIELDS[name].kind is Kind.number else (name, str(candidate.value))
-    return bool(kb.reach.get(key, frozenset()) & causes)
-
-
 def _probe_values(name: str, tests: set[tuple[str, Any]]) -> list[float]:
     """One value in each interval the rules' thresholds cut the field into."""
     if name == "field_strength":
@@ -140,52 +116,6 @@ def _probe_values(name: str, tests: set[tuple[str, Any]]) -> list[float]:
     points.append(bounds[-1] * 1.25 if bounds[-1] > 0 else 1.0)
     limit = 4.0 if name == "adc" else 100.0
     return [round(min(p, limit), 3) for p in points]
-
-
-def discriminators(diagnoser: Diagnoser, case: Case, diagnosis: Diagnosis,
-                   prune: bool = True) -> list[Discriminator]:
-    """Findings that reorder the leaders, strongest shift first (prune=False re-runs every one)."""
-    kb = diagnoser.kb
-    leaders = [e.cause for e in diagnosis.differential[:LEADERS]]
-    if len(leaders) < 2:
-        return []
-    base_points = {e.cause: e.points for e in diagnosis.differential}
-    found: list[Discriminator] = []
-    for candidate in candidates(kb, case):
-        if prune and not _touches(kb, candidate, set(leaders)):
-            continue
-        try:
-            changed = candidate.apply(case)
-        except ValueError:
-            continue
-        result = diagnoser.diagnose(changed)
-        points = {e.cause: e.points for e in result.differential}
-        best: Discriminator | None = None
-        for i, above in enumerate(leaders):
-            for below in leaders[i + 1:]:
-                if below not in points:
-                    continue  # no rule speaks for it any more: it would not be listed to move up
-                old_gap = base_points[above] - base_points[below]
-                new_gap = points.get(above, _prior(kb, case, above)) - points.get(
-                    below, _prior(kb, case, below))
-                if new_gap < 0 or (new_gap == 0 and old_gap > 0 and _tie_wins(kb, below, above)):
-                    shift = old_gap - new_gap
-                    if best is None or shift > best.shift:
-                        best = Discriminator(candidate.describe(kb), candidate, below, above,
-                                             shift, [e.cause for e in result.differential[:LEADERS]])
-        if best is not None:
-            found.append(best)
-    found.sort(key=lambda d: (-d.shift, d.candidate.key, d.candidate.absent))
-    return found[:MAX_DISCRIMINATORS]
-
-
-def _prior(kb: KnowledgeBase, case: Case, cause: str) -> float:
-    return kb.causes[cause].prior[kb.age_band(case.patient.age).id]
-
-
-def _tie_wins(kb: KnowledgeBase, first: str, second: str) -> bool:
-    a, b = kb.causes[first], kb.causes[second]
-    return (not a.must_not_miss, first) < (not b.must_not_miss, second)
 
 
 # ---------------------------------------------------------------- teaching helpers

@@ -69,7 +69,7 @@ def test_explore_finds_discriminating_findings_on_request() -> None:
     at.selectbox(key="explore0_t1").set_value("hypointense")
     at.selectbox(key="explore0_distribution").set_value("multifocal")
     at.run()
-    assert "moves above" not in _text(at)
+    assert "leads" not in _text(at)
     at.button(key="explore_discriminate").click().run()
     assert not at.exception
     from engine.case import case_from_data
@@ -82,7 +82,7 @@ def test_explore_finds_discriminating_findings_on_request() -> None:
     if expected:  # the page shows exactly what the engine computes for the same case
         assert all(item["sentence"] in shown for item in expected)
     else:
-        assert "No single unrecorded finding" in shown
+        assert "No unrecorded key finding separates" in shown
     assert not any(b.key == "explore_discriminate" for b in at.button)
 
 

@@ -1,4 +1,4 @@
-"""Explanations: the trace follows the chaining, discriminators really reorder, evidence is cited."""
+"""Explanations: the trace follows the chaining, useful findings teach, evidence is cited."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from engine.case import load_case
 from engine.diagnosis import Diagnoser
 from engine.evaluation import case_files
 from engine.explanation import explain, to_markdown
-from engine.whatif import Candidate, discriminators, ranking_after_step
+from engine.profiles import Observation
+from engine.useful import useful_findings
+from engine.whatif import ranking_after_step
 from tests.conftest import CASES, EXAMPLES
 
 SAMPLE = [EXAMPLES / "example-myeloma.yaml", EXAMPLES / "example-reconversion.yaml",
@@ -31,17 +33,61 @@ def test_trace_order_follows_the_chaining(diagnoser: Diagnoser, path: Path) -> N
 
 
 @pytest.mark.parametrize("path", SAMPLE, ids=[p.stem for p in SAMPLE])
-def test_every_reported_discriminator_really_moves_the_named_causes(
+def test_useful_findings_are_ranked_distinct_and_really_separate_the_leaders(
         diagnoser: Diagnoser, path: Path) -> None:
     case = load_case(path).without_expected()
+    diagnosis = diagnoser.diagnose(case)
+    found = useful_findings(diagnoser.kb, diagnosis)
+    book = diagnoser.kb.profiles
+    leaders = [e.cause for e in diagnosis.differential[:3]]
+    sentences = [f.sentence(diagnoser.kb) for f in found]
+    assert len(set(sentences)) == len(sentences), "no statement is repeated"
+    assert len({f.finding for f in found}) == len(found), "one statement per finding (values grouped)"
+    assert [f.information for f in found] == sorted((f.information for f in found), reverse=True)
+    for f in found:
+        assert f.information >= 0
+        for branch in f.branches:
+            if branch.applies:
+                assert set(branch.leaders) <= set(leaders)
+        spreads = []
+        for branch in f.branches:
+            if not branch.applies:
+                continue
+            present = [book.likelihood(c, Observation(f.finding, "present" if branch.outcome == "absent"
+                                                      else branch.outcome)) for c in leaders]
+            shares = [1 - p for p in present] if branch.outcome == "absent" else present
+            spreads.append(max(shares) / min(shares))
+        assert max(spreads) >= 3, (f.finding, spreads)
+
+
+def test_a_finding_that_flips_the_leader_says_both_branches(diagnoser: Diagnoser) -> None:
+    case = load_case(CASES / "c-neo-20.yaml").without_expected()
+    found = useful_findings(diagnoser.kb, diagnoser.diagnose(case))
+    flipping = [f for f in found if len({b.leaders[0] for b in f.branches if b.applies}) > 1]
+    assert flipping
+    sentence = flipping[0].sentence(diagnoser.kb)
+    assert sentence.count(" leads ") >= 2 and sentence.startswith("If ")
+
+
+def test_numeric_findings_are_worded_with_their_cited_thresholds(diagnoser: Diagnoser) -> None:
+    book = diagnoser.kb.profiles
+    fat = {v.id: v.ask for v in book.findings["fat"].values}
+    assert "20%" in fat["retained"] and "1.5 T" in fat["retained"] and "25% at 3 T" in fat["lost"]
+
+
+@pytest.mark.parametrize("name", ["example-myeloma.yaml", "example-reconversion.yaml"])
+def test_the_examples_get_at_least_three_distinct_grouped_findings(diagnoser: Diagnoser, name: str) -> None:
+    explanation = explain(diagnoser, load_case(EXAMPLES / name))
+    sentences = [d["sentence"] for d in explanation.discriminators]
+    assert len(set(sentences)) >= 3
+
+
+def test_next_steps_are_ranked_by_the_findings_they_would_reveal(diagnoser: Diagnoser) -> None:
+    case = load_case(CASES / "c-neo-20.yaml").without_expected()
     explanation = explain(diagnoser, case)
-    for item in explanation.discriminators:
-        candidate = Candidate(item["field"], item["value"], item["absent"])
-        after = diagnoser.diagnose(candidate.apply(case))
-        order = [e.cause for e in after.differential]
-        up, down = item["moves_up"], item["moves_above"]
-        assert up in order
-        assert down not in order or order.index(up) < order.index(down), item["sentence"]
+    powers = [s["separating_power"] for s in explanation.next_steps]
+    assert powers == sorted(powers, reverse=True)
+    assert explanation.next_steps[0]["reveals"], "the first step names the finding it would reveal"
 
 
 @pytest.mark.parametrize("path", SAMPLE, ids=[p.stem for p in SAMPLE])
@@ -72,14 +118,3 @@ def test_stepping_through_ends_at_the_final_ranking(diagnoser: Diagnoser) -> Non
     before_any_rule = ranking_after_step(diagnoser.kb, diagnosis, 0)
     assert len(before_any_rule) == len(diagnoser.kb.causes)
     assert all(e.points == e.prior for e in before_any_rule)
-
-
-@pytest.mark.parametrize("path", SAMPLE[:4], ids=[p.stem for p in SAMPLE[:4]])
-def test_pruning_unreachable_findings_changes_no_discriminator(diagnoser: Diagnoser, path: Path) -> None:
-    """Skipping findings that no rule chain connects to the leaders must be lossless."""
-    case = load_case(path).without_expected()
-    diagnosis = diagnoser.diagnose(case)
-    pruned = discriminators(diagnoser, case, diagnosis)
-    full = discriminators(diagnoser, case, diagnosis, prune=False)
-    assert [(d.candidate, d.moves_up, d.moves_above) for d in pruned] == [
-        (d.candidate, d.moves_up, d.moves_above) for d in full]

@@ -295,7 +295,7 @@ def evidence_view(explanation: dict[str, Any], leaders: int = 5) -> None:
 def discriminators_view(explanation: dict[str, Any]) -> None:
     items = explanation["discriminators"]
     if not items:
-        st.write("No single unrecorded finding would reorder the three leading causes.")
+        st.write("No unrecorded key finding separates the three leading causes.")
     for item in items:
         st.markdown(f"- {item['sentence']}")
 

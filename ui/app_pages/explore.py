@@ -61,7 +61,7 @@ with result_column:
         st.markdown("**Discriminating findings**")
         if explanation["discriminated"]:
             ui.discriminators_view(explanation)
-        elif st.button("Find the findings that would reorder the leaders", key="explore_discriminate",
+        elif st.button("Which findings would separate the leaders?", key="explore_discriminate",
                        help="Re-runs the engine once for every finding this case does not record yet."):
             state["explore_discriminate_for"] = case_json
             st.rerun()
