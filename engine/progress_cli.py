@@ -10,8 +10,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from engine.documents import InputError, Problem
-
 if TYPE_CHECKING:
     from engine.case import Case
 
@@ -32,6 +30,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def read_assignment(paths: list[Path]) -> list[Case]:
     """Every case file named or under a named folder; all problems at once, as the CLI words them."""
     from engine.case import load_case
+    from engine.documents import InputError, Problem
     from engine.evaluation import case_files
 
     files: list[Path] = []
@@ -59,6 +58,7 @@ def read_assignment(paths: list[Path]) -> list[Case]:
 def run(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import ArgumentError, OperationalError
 
+    from engine.documents import InputError, Problem
     from engine.progress import HandleError, ProgressStore, check_handle
 
     try:

@@ -55,3 +55,15 @@ def test_the_vocabulary_enums_are_spelled_only_in_the_vocabulary_table() -> None
         for code in ("sacroiliac_joint", "wrap_around_sign", "elevated_tryptase", "t2_plain = "):
             if code in text and path.name != "test_layering.py":
                 assert f'"{code}"' not in text and f"{code} = " not in text, (path, code)
+
+
+def test_the_help_text_needs_no_heavy_import() -> None:
+    """`marrowdx --help` stays fast: building the parser imports no pydantic, experta,
+    SQLAlchemy or Streamlit."""
+    import subprocess
+    import sys
+
+    code = ("import sys, engine.cli as c; c._parser(); "
+            "print(sorted(m for m in ('pydantic', 'experta', 'sqlalchemy', 'streamlit') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]", done.stdout
