@@ -85,6 +85,9 @@ def test_explore_ranking_changes_in_a_real_browser(app_url: str) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
         page = browser.new_page(viewport={"width": 1400, "height": 1600})
+        outside: list[str] = []
+        page.on("request", lambda request: outside.append(request.url)
+                if not request.url.startswith((app_url, "data:", "blob:")) else None)
         page.goto(app_url, wait_until="networkidle")
         page.get_by_text("Educational use only").first.wait_for(timeout=60_000)
         before = _leader(page)
@@ -110,6 +113,7 @@ def test_explore_ranking_changes_in_a_real_browser(app_url: str) -> None:
     assert "Leading cause" in before and "Leading cause" in after
     assert before != after, "changing T1 and the pattern should change the leading cause"
     assert (ARTIFACTS / "explore-after.png").stat().st_size > 10_000
+    assert outside == [], f"requests left the machine: {outside}"
 
 
 def test_a_practice_round_with_a_wrong_answer_and_the_progress_page(app_url: str) -> None:
@@ -120,6 +124,9 @@ def test_a_practice_round_with_a_wrong_answer_and_the_progress_page(app_url: str
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
         page = browser.new_page(viewport={"width": 1400, "height": 1800})
+        outside: list[str] = []
+        page.on("request", lambda request: outside.append(request.url)
+                if not request.url.startswith((app_url, "data:", "blob:")) else None)
         page.goto(f"{app_url}/practice", wait_until="networkidle")
         page.get_by_text("Your task:").first.wait_for(timeout=60_000)
         handle = page.get_by_role("textbox", name="Your name or handle")
@@ -152,3 +159,4 @@ def test_a_practice_round_with_a_wrong_answer_and_the_progress_page(app_url: str
         browser.close()
     assert "points. The answer:" in text
     assert exceptions == 0
+    assert outside == [], f"requests left the machine: {outside}"

@@ -63,7 +63,8 @@ def test_the_help_text_needs_no_heavy_import() -> None:
     import subprocess
     import sys
 
+    heavy = "('pydantic', 'experta', 'sqlalchemy', 'streamlit')"
     code = ("import sys, engine.cli as c; c._parser(); "
-            "print(sorted(m for m in ('pydantic', 'experta', 'sqlalchemy', 'streamlit') if m in sys.modules))")
+            f"print(sorted(m for m in {heavy} if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]", done.stdout

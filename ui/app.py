@@ -14,7 +14,9 @@ from ui import marrowdx_ui as ui
 
 PAGES = Path(__file__).resolve().parent / "app_pages"
 
-st.set_page_config(page_title="MarrowDx", page_icon=":material/radiology:", layout="wide")
+# A local icon: a page icon named by Material code is fetched from an outside font server.
+st.set_page_config(page_title="MarrowDx", page_icon=str(Path(__file__).resolve().parent / "icon.png"),
+                   layout="wide")
 
 navigation = st.navigation([
     st.Page(PAGES / "explore.py", title="Explore", icon=":material/biotech:", default=True),
