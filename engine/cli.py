@@ -178,7 +178,7 @@ def _evaluate(directory: Path, as_json: bool, as_markdown: bool, record: Path | 
 
 def _lint(as_json: bool) -> int:
     from engine.documents import InputError
-    from engine.knowledge import load_knowledge
+    from engine.loading import load_knowledge
     from engine.rulebook import lint, load_problems, malignant_share, per_cause_counts, profile_counts
 
     try:
@@ -204,7 +204,7 @@ def _lint(as_json: bool) -> int:
 
 def _show(cause: str | None) -> int:
     from engine.documents import InputError, Problem
-    from engine.knowledge import load_knowledge
+    from engine.loading import load_knowledge
     from engine.rulebook import show
 
     kb = load_knowledge()

@@ -18,7 +18,8 @@ from typing import Any
 from engine.case import Case
 from engine.compiler import Derived, Evidence, Firing, Seen, TracingEngine, case_facts, compile_engine
 from engine.facts import observations
-from engine.knowledge import RULES_DIR, KnowledgeBase, load_knowledge
+from engine.knowledge import RULES_DIR, KnowledgeBase
+from engine.loading import load_knowledge
 from engine.next_steps import ordered_next_steps
 from engine.profiles import VISIBLE, Observation
 from engine.scoring import CauseScore, EvidenceItem, rank

@@ -8,7 +8,7 @@ from pathlib import Path
 from engine.case import case_from_data
 from engine.compiler import DerivedConclusion, EvidenceConclusion
 from engine.diagnosis import Diagnoser
-from engine.knowledge import load_knowledge
+from engine.loading import load_knowledge
 from tests.conftest import minimal_case
 
 CHAIN = """family: chain

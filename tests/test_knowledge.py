@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from engine.documents import InputError
-from engine.knowledge import load_knowledge
+from engine.loading import load_knowledge
 
 GOOD_RULE = """
   - id: test-good

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.knowledge import KnowledgeBase, load_knowledge
+from engine.knowledge import KnowledgeBase
+from engine.loading import load_knowledge
 from engine.rulebook import MIN_AGAINST, MIN_FOR, lint, never_fires, per_cause_counts
 
 
