@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.compiler import Firing
+from engine.compiler import DerivedConclusion, EvidenceConclusion, Firing, ProfileConclusion
 from engine.diagnosis import Diagnosis
 from engine.knowledge import KnowledgeBase
 from engine.next_steps import short_citation
@@ -28,7 +28,7 @@ def _chain(kb: KnowledgeBase, fact: str, derivations: dict[str, list[Firing]],
     because = []
     for firing in derivations.get(fact, []):
         rule = kb.rules_by_id[firing.rule_id].rule
-        inputs = [f"{name} = {_show(value)}" for name, value in firing.matched if name != "fact"]
+        inputs = [finding_text(kb, name, value) for name, value in firing.matched if name != "fact"]
         facts = [value for name, value in firing.matched if name == "fact"]
         because.append({
             "rule": rule.id,
@@ -43,6 +43,30 @@ def _chain(kb: KnowledgeBase, fact: str, derivations: dict[str, list[Firing]],
 
 def _show(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def finding_text(kb: KnowledgeBase, name: str, value: Any) -> str:
+    """A matched finding in words from the vocabulary: "Known cancer: prostate"."""
+    if name == "fact":
+        return kb.facts[value].label if value in kb.facts else str(value)
+    shown = f"{value:g}" if isinstance(value, float) else kb.glossary.label(name, str(value))
+    return f"{kb.glossary.label(name)}: {shown}"
+
+
+def conclusion_text(kb: KnowledgeBase, conclusion: Any) -> str:
+    """A typed conclusion in words, with labels instead of ids."""
+    if isinstance(conclusion, DerivedConclusion):
+        return "concludes " + (kb.facts[conclusion.fact].label if conclusion.fact in kb.facts
+                               else conclusion.fact)
+    if isinstance(conclusion, EvidenceConclusion):
+        return f"{conclusion.direction} {kb.causes[conclusion.cause].label} (weight {conclusion.weight})"
+    assert isinstance(conclusion, ProfileConclusion)
+    book = kb.profiles
+    finding = book.findings[conclusion.finding] if book else None
+    if finding is None:
+        return conclusion.describe()
+    value = next((v.label for v in finding.values if v.id == conclusion.value), conclusion.value)
+    return f"profile evidence for every cause: {finding.label.lower()}, {value}"
 
 
 def evidence_for(kb: KnowledgeBase, diagnosis: Diagnosis) -> list[dict[str, Any]]:
@@ -62,7 +86,7 @@ def evidence_for(kb: KnowledgeBase, diagnosis: Diagnosis) -> list[dict[str, Any]
                     "weight": weights[rule_id],
                     "rationale": rule.rationale,
                     "condition": rule.when.describe(),
-                    "findings": [f"{n} = {_show(v)}" for n, v in matched if n != "fact"],
+                    "findings": [finding_text(kb, n, v) for n, v in matched if n != "fact"],
                     "derived": [_chain(kb, v, derivations) for n, v in matched if n == "fact"],
                     "refs": [short_citation(kb, k) for k in rule.refs],
                 })
@@ -104,7 +128,8 @@ def _profile_items(kb: KnowledgeBase, cause: str, label: str, profile: dict[str,
                           f"patients with {label.lower()} this finding, "
                           f"{'more' if points > 0 else 'less'} than the average cause."),
             "condition": rule.when.describe(),
-            "findings": [f"{n} = {_show(v)}" for n, v in (firing.matched if firing else ()) if n != "fact"],
+            "findings": [finding_text(kb, n, v) for n, v in (firing.matched if firing else ())
+                         if n != "fact"],
             "derived": [],
             "refs": [short_citation(kb, k) for k in (stated.refs if stated else book.scale.refs)],
         })
@@ -119,8 +144,8 @@ def trace_steps(kb: KnowledgeBase, trace: list[Firing]) -> list[dict[str, Any]]:
         steps.setdefault(firing.level, []).append({
             "order": firing.step,
             "rule": firing.rule_id,
-            "matched": [f"{n} = {_show(v)}" for n, v in firing.matched],
-            "conclusions": [c.describe() for c in firing.conclusions],
+            "matched": [finding_text(kb, n, v) for n, v in firing.matched],
+            "conclusions": [conclusion_text(kb, c) for c in firing.conclusions],
             "rationale": rule.rationale,
         })
     out = []

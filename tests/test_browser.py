@@ -72,6 +72,15 @@ def _settle(page) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_timeout(400)
 
 
+def _page(browser, app_url: str, height: int) -> tuple[object, list[str]]:  # type: ignore[no-untyped-def]
+    """A new page that records every request leaving the app's own address."""
+    page = browser.new_page(viewport={"width": 1400, "height": height})
+    outside: list[str] = []
+    page.on("request", lambda request: outside.append(request.url)
+            if not request.url.startswith((app_url, "data:", "blob:")) else None)
+    return page, outside
+
+
 def _leader(page) -> str:  # type: ignore[no-untyped-def]
     element = page.get_by_text("Leading cause:").first
     element.wait_for(timeout=60_000)
@@ -84,10 +93,7 @@ def test_explore_ranking_changes_in_a_real_browser(app_url: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        page = browser.new_page(viewport={"width": 1400, "height": 1600})
-        outside: list[str] = []
-        page.on("request", lambda request: outside.append(request.url)
-                if not request.url.startswith((app_url, "data:", "blob:")) else None)
+        page, outside = _page(browser, app_url, 1600)
         page.goto(app_url, wait_until="networkidle")
         page.get_by_text("Educational use only").first.wait_for(timeout=60_000)
         before = _leader(page)
@@ -123,10 +129,7 @@ def test_a_practice_round_with_a_wrong_answer_and_the_progress_page(app_url: str
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        page = browser.new_page(viewport={"width": 1400, "height": 1800})
-        outside: list[str] = []
-        page.on("request", lambda request: outside.append(request.url)
-                if not request.url.startswith((app_url, "data:", "blob:")) else None)
+        page, outside = _page(browser, app_url, 1800)
         page.goto(f"{app_url}/practice", wait_until="networkidle")
         page.get_by_text("Your task:").first.wait_for(timeout=60_000)
         handle = page.get_by_role("textbox", name="Your name or handle")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from engine.evidence import conclusion_text, finding_text
 from engine.whatif import candidates, compare, ranking_after_step
 from ui import marrowdx_ui as ui
 
@@ -47,10 +48,10 @@ with step_tab:
         st.markdown("**Rules fired so far**")
         for firing in trace[:step]:
             rule = kb.rules_by_id[firing.rule_id].rule
-            matched = ", ".join(f"{n} = {v:g}" if isinstance(v, float) else f"{n} = {v}"
-                                for n, v in firing.matched)
+            matched = ", ".join(finding_text(kb, n, v) for n, v in firing.matched)
+            concluded = ", ".join(conclusion_text(kb, c) for c in firing.conclusions)
             st.markdown(f"{firing.step}. `{firing.rule_id}` (level {firing.level}) on {matched} "
-                        f"-> {', '.join(c.describe() for c in firing.conclusions)}  \n*{rule.rationale}*")
+                        f"-> {concluded}  \n*{rule.rationale}*")
         derived = [fact for f in trace[:step] for fact in f.derived]
         st.markdown("**Intermediate findings:** " + (", ".join(
             kb.facts[d].label for d in dict.fromkeys(derived)) or "none yet"))
