@@ -15,7 +15,7 @@ from engine.evidence import evidence_for, trace_steps
 from engine.knowledge import KnowledgeBase, PlainLanguage
 from engine.next_steps import ordered_next_steps
 from engine.render import to_markdown
-from engine.useful import finding_fields, useful_findings
+from engine.useful import useful_findings
 from engine.whatif import LEADERS
 
 __all__ = ["Explanation", "explain", "plain_summary", "to_markdown"]
@@ -70,7 +70,7 @@ def explain(diagnoser: Diagnoser, case: Case, discriminate: bool = True) -> Expl
     case = case.without_expected()
     diagnosis = diagnoser.diagnose(case)
     useful = useful_findings(kb, diagnosis) if discriminate else []
-    read_from = finding_fields(kb)
+    read_from = kb.finding_fields
     power: dict[str, float] = {}
     reveals: dict[str, list[str]] = {}
     for step in kb.next_steps.values():

@@ -279,6 +279,33 @@ class KnowledgeBase:
     def rules_by_id(self) -> dict[str, PlacedRule]:
         return {placed.rule.id: placed for placed in self.rules}
 
+    @cached_property
+    def finding_fields(self) -> dict[str, set[str]]:
+        """Key finding -> the case fields it is read from, following derived facts to their
+        inputs (which next step would reveal which key finding)."""
+        derivers: dict[str, list[Rule]] = {}
+        for placed in self.rules:
+            for name in placed.rule.derives():
+                derivers.setdefault(name, []).append(placed.rule)
+
+        def fields_of(rule: Rule, depth: int = 0) -> set[str]:
+            found: set[str] = set()
+            for test, _ in rule.when.tests():
+                if test.field == "fact":
+                    for name in test.values:
+                        for deriver in derivers.get(str(name), []) if depth < 6 else []:
+                            found |= fields_of(deriver, depth + 1)
+                elif test.field != "age":
+                    found.add(test.field)
+            return found
+
+        table: dict[str, set[str]] = {}
+        for placed in self.rules:
+            for effect in placed.rule.then:
+                if effect.observe is not None:
+                    table.setdefault(effect.observe.finding, set()).update(fields_of(placed.rule))
+        return table
+
     def age_band(self, age: int) -> AgeBand:
         for band in self.age_bands:
             if age <= band.max_age:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
 
 from engine.compiler import ProfileConclusion
 from engine.diagnosis import Diagnosis
@@ -149,39 +148,3 @@ def useful_findings(kb: KnowledgeBase, diagnosis: Diagnosis,
                                    tuple(branches), frequencies))
     found.sort(key=lambda f: (-f.information, f.finding))
     return found[:limit]
-
-
-_FIELDS_CACHE: dict[int, dict[str, set[str]]] = {}
-
-
-def finding_fields(kb: KnowledgeBase) -> dict[str, set[str]]:
-    """Key finding -> the case fields it is read from (following derived facts to their inputs).
-
-    Computed once per knowledge base: the rule chain does not change while a process runs.
-    """
-    cached = _FIELDS_CACHE.get(id(kb))
-    if cached is not None:
-        return cached
-    derivers: dict[str, list[Any]] = {}
-    for placed in kb.rules:
-        for name in placed.rule.derives():
-            derivers.setdefault(name, []).append(placed.rule)
-
-    def fields_of(rule: Any, depth: int = 0) -> set[str]:
-        found: set[str] = set()
-        for test, _ in rule.when.tests():
-            if test.field == "fact":
-                for name in test.values:
-                    for deriver in derivers.get(str(name), []) if depth < 6 else []:
-                        found |= fields_of(deriver, depth + 1)
-            elif test.field != "age":
-                found.add(test.field)
-        return found
-
-    table: dict[str, set[str]] = {}
-    for placed in kb.rules:
-        for effect in placed.rule.then:
-            if effect.observe is not None:
-                table.setdefault(effect.observe.finding, set()).update(fields_of(placed.rule))
-    _FIELDS_CACHE[id(kb)] = table
-    return table
