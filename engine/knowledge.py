@@ -280,9 +280,9 @@ class KnowledgeBase:
         return {placed.rule.id: placed for placed in self.rules}
 
     @cached_property
-    def finding_fields(self) -> dict[str, set[str]]:
-        """Key finding -> the case fields it is read from, following derived facts to their
-        inputs (which next step would reveal which key finding)."""
+    def rule_fields(self) -> dict[str, frozenset[str]]:
+        """Rule id -> every case field it reads, directly or through the derived facts it
+        tests (followed back to the fields their rules read)."""
         derivers: dict[str, list[Rule]] = {}
         for placed in self.rules:
             for name in placed.rule.derives():
@@ -293,17 +293,22 @@ class KnowledgeBase:
             for test, _ in rule.when.tests():
                 if test.field == "fact":
                     for name in test.values:
-                        for deriver in derivers.get(str(name), []) if depth < 6 else []:
+                        for deriver in derivers.get(str(name), []) if depth < 8 else []:
                             found |= fields_of(deriver, depth + 1)
                 elif test.field != "age":
                     found.add(test.field)
             return found
 
+        return {placed.rule.id: frozenset(fields_of(placed.rule)) for placed in self.rules}
+
+    @cached_property
+    def finding_fields(self) -> dict[str, set[str]]:
+        """Key finding -> the case fields it is read from (which next step reveals which finding)."""
         table: dict[str, set[str]] = {}
         for placed in self.rules:
             for effect in placed.rule.then:
                 if effect.observe is not None:
-                    table.setdefault(effect.observe.finding, set()).update(fields_of(placed.rule))
+                    table.setdefault(effect.observe.finding, set()).update(self.rule_fields[placed.rule.id])
         return table
 
     def age_band(self, age: int) -> AgeBand:

@@ -329,6 +329,34 @@ def show(kb: KnowledgeBase, cause: str | None = None) -> str:
     return "\n".join(lines)
 
 
+@dataclass(frozen=True)
+class RuleRow:
+    """One rule as the Rules page lists it: in words, with what it speaks about and reads."""
+
+    rule_id: str
+    family: str
+    statement: str
+    causes: tuple[str, ...]
+    weight: str
+    refs: tuple[str, ...]
+    reads: frozenset[str]
+    rationale: str
+
+
+def rule_rows(kb: KnowledgeBase) -> list[RuleRow]:
+    """Every rule, with IF ... THEN ... in words and the fields it reads through derived facts."""
+    rows = []
+    for placed in kb.rules:
+        rule = placed.rule
+        causes = tuple(e.cause for e in rule.then if e.cause)
+        if any(e.observe for e in rule.then):
+            causes = ("every cause (profile)",)
+        weights = [f"{'+' if e.direction == 'for' else '-'}{e.weight}" for e in rule.then if e.weight]
+        rows.append(RuleRow(rule.id, placed.family, rule.describe(), causes, " ".join(weights) or "-",
+                            tuple(rule.refs), kb.rule_fields[rule.id], rule.rationale))
+    return rows
+
+
 def coverage(kb: KnowledgeBase, fired_by_case: dict[str, set[str]]) -> dict[str, Any]:
     counts: Counter[str] = Counter()
     for fired in fired_by_case.values():

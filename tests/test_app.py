@@ -230,3 +230,16 @@ def test_rules_page_searches() -> None:
     filtered = _rules_shown(at)
     assert filtered != total
     assert int(filtered.split()[0]) < int(total.split()[0])
+
+
+def test_the_rules_page_finds_rules_that_read_a_finding_through_derived_facts() -> None:
+    """Myeloma + diffusion finds the rules that test the derived 'restricted diffusion' fact."""
+    at = _page(_app(), "rules")
+    at.selectbox(key="rules_cause").set_value("multiple_myeloma").run()
+    at.selectbox(key="rules_finding").set_value("dwi").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert len(table) >= 1 and "neo-restricted-diffusion-in-dark-marrow" in set(table["rule"])
+    assert "curated cases firing it" in table.columns
+    at.text_input(key="rules_query").input("zzzz-nothing").run()
+    assert any("No rule matches" in i.value for i in at.info)

@@ -84,6 +84,16 @@ def library() -> dict[str, Case]:
     return {case.id: case for _, case, _ in iter_cases(CASES_DIR) if case is not None}
 
 
+@st.cache_resource(show_spinner="Counting which rules the curated cases fire...")
+def library_rule_counts() -> dict[str, int]:
+    """Rule id -> how many curated cases fire it (computed once per server process)."""
+    counts: dict[str, int] = {}
+    for case in library().values():
+        for firing in run_diagnose(case.without_expected()).trace:
+            counts[firing.rule_id] = counts.get(firing.rule_id, 0) + 1
+    return counts
+
+
 @st.cache_data(show_spinner="Reasoning...", max_entries=256)
 def explanation_json(case_json: str, discriminate: bool = True) -> dict[str, Any]:
     """The explanation of a case as JSON plus its Markdown, cached per case.
