@@ -143,3 +143,30 @@ def compare(before: Diagnosis, after: Diagnosis, limit: int = 8) -> list[dict[st
             "moved": (previous[0] - i) if previous else None,
         })
     return rows
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One field on which two cases differ, in the words of the vocabulary."""
+
+    field: str
+    left: Any
+    right: Any
+
+
+def differences(left: Case, right: Case) -> list[Difference]:
+    """The case fields (not the patient's identity) on which two cases differ."""
+    found = []
+    for name, spec in FIELDS.items():
+        a, b = _get(left, spec.case_path), _get(right, spec.case_path)
+        if spec.kind is Kind.codes:
+            a, b = sorted(map(str, a)), sorted(map(str, b))
+        if a != b:
+            found.append(Difference(name, a, b))
+    return found
+
+
+def with_field_of(left: Case, right: Case, field: str) -> Case:
+    """The left case with one field taken from the right case (validated; may raise ValueError)."""
+    path = FIELDS[field].case_path
+    return _set(left, path, _get(right, path))

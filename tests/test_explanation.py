@@ -118,3 +118,17 @@ def test_stepping_through_ends_at_the_final_ranking(diagnoser: Diagnoser) -> Non
     before_any_rule = ranking_after_step(diagnoser.kb, diagnosis, 0)
     assert len(before_any_rule) == len(diagnoser.kb.causes)
     assert all(e.points == e.prior for e in before_any_rule)
+
+
+def test_differences_lists_every_field_that_differs_and_swaps_one(diagnoser: Diagnoser) -> None:
+    from engine.whatif import differences, with_field_of
+
+    left = load_case(EXAMPLES / "example-myeloma.yaml").without_expected()
+    right = load_case(EXAMPLES / "example-reconversion.yaml").without_expected()
+    found = {d.field: d for d in differences(left, right)}
+    assert {"age", "sex", "distribution", "t1"} <= set(found)
+    assert "t1" in found and found["t1"].left == "hypointense" and found["t1"].right == "intermediate"
+    swapped = with_field_of(left, right, "t1")
+    assert swapped.findings.t1 == right.findings.t1
+    assert swapped.findings.distribution == left.findings.distribution
+    assert not differences(left, left)

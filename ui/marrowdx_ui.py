@@ -122,6 +122,17 @@ def cause_label(cause: str) -> str:
     return kb().causes[cause].label
 
 
+def value_text(field: str, value: Any) -> str:
+    """A field's value in words (labels for codes, 'not recorded' for nothing)."""
+    if value in (None, []):
+        return NOT_RECORDED
+    if isinstance(value, list):
+        return ", ".join(label(field, str(v)) for v in value)
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return f"{value:g}"
+    return label(field, str(value))
+
+
 def short_reference(key: str) -> str:
     """A reference as a Markdown link with its citation."""
     ref = kb().references[key]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from engine.evidence import conclusion_text, finding_text
-from engine.whatif import candidates, compare, ranking_after_step
+from engine.whatif import candidates, compare, differences, ranking_after_step, with_field_of
 from ui import marrowdx_ui as ui
 
 state = st.session_state
@@ -102,9 +102,26 @@ with compare_tab:
                              format_func=lambda c: library[c].title or c)
         second = c2.selectbox("Right case", ids, index=1, key="teach_right",
                               format_func=lambda c: library[c].title or c)
+        results = {}
         for column, case_id in ((c1, first), (c2, second)):
             with column:
-                result = ui.run_diagnose(library[case_id].without_expected())
-                ui.differential_chart(result, limit=6)
+                results[case_id] = ui.run_diagnose(library[case_id].without_expected())
+                ui.differential_chart(results[case_id], limit=6)
+        left, right = library[first].without_expected(), library[second].without_expected()
+        st.subheader("Findings that differ, and what each does to the left case")
+        rows = []
+        leader = results[first].differential[0].cause
+        for diff in differences(left, right):
+            try:
+                moved = ui.run_diagnose(with_field_of(left, right, diff.field))
+                now = moved.differential[0].cause
+                effect = ("leader stays " if now == leader else "new leader: ") + ui.cause_label(now)
+            except ValueError:
+                effect = "cannot be combined with the left case's other findings"
+            rows.append({"finding": kb.glossary.label(diff.field),
+                         "left": ui.value_text(diff.field, diff.left),
+                         "right": ui.value_text(diff.field, diff.right),
+                         "left case with the right value": effect})
+        st.dataframe(rows, hide_index=True, width="stretch")
     else:
         st.info("The case library needs at least two cases.")
