@@ -20,7 +20,7 @@ from engine.compiler import Derived, Evidence, Firing, Seen, TracingEngine, case
 from engine.facts import observations
 from engine.knowledge import RULES_DIR, KnowledgeBase
 from engine.loading import load_knowledge
-from engine.next_steps import ordered_next_steps
+from engine.next_steps import ordered_step_ids
 from engine.profiles import VISIBLE, Observation
 from engine.scoring import CauseScore, EvidenceItem, rank
 
@@ -129,7 +129,7 @@ class Diagnoser:
 
     def next_steps(self, differential: list[CauseScore]) -> list[str]:
         """The leaders' next steps, in the one ordering `explain` also uses."""
-        return [step["label"] for step in ordered_next_steps(self.kb, differential)]
+        return [self.kb.next_steps[s].label for s in ordered_step_ids(self.kb, differential)]
 
     def warnings(self, differential: list[CauseScore], leaders: int = 3) -> list[str]:
         notes = [DISCLAIMER]

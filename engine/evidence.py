@@ -41,10 +41,6 @@ def _chain(kb: KnowledgeBase, fact: str, derivations: dict[str, list[Firing]],
     return {"fact": fact, "label": label, "because": because}
 
 
-def _show(value: Any) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
-
 def finding_text(kb: KnowledgeBase, name: str, value: Any) -> str:
     """A matched finding in words from the vocabulary: "Known cancer: prostate"."""
     if name == "fact":

@@ -19,6 +19,17 @@ def short_citation(kb: KnowledgeBase, key: str) -> dict[str, str]:
     return {"key": key, "citation": ref.citation, "link": ref.link}
 
 
+def ordered_step_ids(kb: KnowledgeBase, differential: list[CauseScore],
+                     power: dict[str, float] | None = None) -> list[str]:
+    """The ordering alone (the diagnosis hot path needs no citations)."""
+    power = power or {}
+    order: dict[str, int] = {}
+    for position, entry in enumerate(differential[:LEADERS]):
+        for step in kb.causes[entry.cause].next_steps:
+            order.setdefault(step, position)
+    return sorted(order, key=lambda s: (-power.get(s, 0.0), order[s], s))
+
+
 def ordered_next_steps(kb: KnowledgeBase, differential: list[CauseScore],
                        power: dict[str, float] | None = None,
                        reveals: dict[str, list[str]] | None = None) -> list[dict[str, Any]]:
@@ -29,11 +40,7 @@ def ordered_next_steps(kb: KnowledgeBase, differential: list[CauseScore],
     """
     power = power or {}
     reveals = reveals or {}
-    order: dict[str, int] = {}
-    for position, entry in enumerate(differential[:LEADERS]):
-        for step in kb.causes[entry.cause].next_steps:
-            order.setdefault(step, position)
-    steps = sorted(order, key=lambda s: (-power.get(s, 0.0), order[s], s))
+    steps = ordered_step_ids(kb, differential, power)
     return [{
         "id": s,
         "label": kb.next_steps[s].label,

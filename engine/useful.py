@@ -129,9 +129,8 @@ def useful_findings(kb: KnowledgeBase, diagnosis: Diagnosis,
         expected, spread = 0.0, 1.0
         branches: list[Branch] = []
         for outcome, applies in _outcomes(finding):
-            present = Observation(finding.id, "present")
-            likelihood = {c: (book.likelihood(c, Observation(finding.id, outcome)) if outcome != "absent"
-                              else 1 - book.likelihood(c, present)) for c in prior}
+            seen = Observation(finding.id, outcome)  # "absent" reads as 1 - P(present)
+            likelihood = {c: book.likelihood(c, seen) for c in prior}
             chance = sum(prior[c] * likelihood[c] for c in prior) / sum(prior.values())
             after = {c: prior[c] * likelihood[c] for c in prior} if applies else dict(prior)
             expected += chance * _entropy(after)
