@@ -32,6 +32,13 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("path", help="case file (YAML or JSON), or - for standard input")
     explain.add_argument("--format", choices=["md", "json"], default="md")
 
+    draw = commands.add_parser(
+        "draw", help="draw a case as a schematic MR sketch (T1 and fluid-sensitive panels)")
+    draw.add_argument("path", help="case file (YAML or JSON), or - for standard input")
+    draw.add_argument("-o", "--output", required=True, help="FILE.svg or FILE.png")
+    draw.add_argument("--title", help="a heading over the sketch (default: the case's title)")
+    draw.add_argument("--no-title", action="store_true", help="no heading (e.g. for a quiz slide)")
+
     evaluate = commands.add_parser("evaluate", help="score every curated case under a folder")
     evaluate.add_argument("directory")
     output = evaluate.add_mutually_exclusive_group()
@@ -88,6 +95,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _diagnose(args.path, args.json)
     if args.command == "explain":
         return _explain(args.path, args.format)
+    if args.command == "draw":
+        return _draw(args.path, Path(args.output), args.title, args.no_title)
     if args.command == "evaluate":
         return _evaluate(Path(args.directory), args.json, args.markdown,
                          Path(args.record) if args.record else None, args.first_look)
@@ -146,6 +155,24 @@ def _explain(path: str, fmt: str) -> int:
         _print_json(explanation.to_json())
     else:
         sys.stdout.write(to_markdown(explanation))
+    return EXIT_OK
+
+
+def _draw(path: str, output: Path, title: str | None, no_title: bool) -> int:
+    from engine.documents import InputError, Problem
+    from engine.drawing import FORMATS
+
+    fmt = output.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise InputError("--output", [Problem("", f"{output.name!r} must end in .svg or .png")])
+    if not output.parent.is_dir():
+        raise InputError("--output", [Problem("", f"folder {str(output.parent)!r} does not exist")])
+    case = _read_case(path)
+    from engine.drawing import draw_to
+
+    heading = None if no_title else (title or case.title)
+    draw_to(case, output, heading)
+    print(f"schematic written to {output}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -43,7 +43,7 @@ def load_knowledge(directory: Path = RULES_DIR) -> KnowledgeBase:
     plain_path = directory / "plain_language.yaml"
     plain: PlainLanguage = _load(plain_path, PlainLanguage) if plain_path.exists() else PlainLanguage()
     special = {"causes.yaml", "references.yaml", "next_steps.yaml", "vocabulary.yaml",
-               "plain_language.yaml", "drills.yaml"}
+               "plain_language.yaml", "drills.yaml", "drawing.yaml"}
     families: dict[str, RuleFile] = {}
     owners: dict[str, str] = {}
     for path in sorted(directory.glob("*.yaml")):

@@ -98,14 +98,14 @@ def test_explore_shows_an_inline_error_for_a_contradictory_case() -> None:
 
 def test_explore_loads_a_curated_case_as_a_preset() -> None:
     at = _app()
-    presets = at.sidebar.selectbox(key="explore_preset")
+    presets = at.selectbox(key="explore_preset")
     choice = presets.options[1]
     presets.set_value(choice).run()
-    at.sidebar.button(key="explore_load").click().run()
+    at.button(key="explore_load").click().run()
     assert not at.exception
     assert at.session_state["form_version"] == 1
     loaded = at.session_state["draft"]
-    assert loaded.get("title", loaded["id"]) == choice
+    assert choice == f"{loaded['id']}: {loaded.get('title', '')}"
     assert at.selectbox(key="explore1_t1").value == loaded["findings"]["t1"]
 
 

@@ -62,7 +62,8 @@ def app_url() -> Iterator[str]:
 
 
 SETTLED = """() => !document.querySelector('[data-testid="stStatusWidget"]')
-    && !document.querySelector('[data-stale="true"]')"""
+    && !document.querySelector('[data-stale="true"]')
+    && !document.querySelector('[data-testid="stSpinner"]')"""
 
 
 def _settle(page) -> None:  # type: ignore[no-untyped-def]
@@ -93,7 +94,7 @@ def test_explore_ranking_changes_in_a_real_browser(app_url: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        page, outside = _page(browser, app_url, 1600)
+        page, outside = _page(browser, app_url, 2200)
         page.goto(app_url, wait_until="networkidle")
         page.get_by_text("Educational use only").first.wait_for(timeout=60_000)
         before = _leader(page)
@@ -163,3 +164,100 @@ def test_a_practice_round_with_a_wrong_answer_and_the_progress_page(app_url: str
     assert "points. The answer:" in text
     assert exceptions == 0
     assert outside == [], f"requests left the machine: {outside}"
+
+
+PAGES = {  # path: (navigation title, text that shows once the page has finished loading)
+    "": ("Explore", "Leading cause:"), "practice": ("Practice", "Your task:"),
+    "progress": ("My progress", "My progress"), "group": ("Group", "Group"),
+    "teach": ("Teach", "Ranking at this step"), "cases": ("Cases", "cases"),
+    "rules": ("Rules", "rules shown")}
+CONTRASTING = {  # a spine infection, a long bone with an infarct, salt-and-pepper marrow
+    "c-inf-03": "spine-collection", "b2612-ben-07": "long-bone-infarct", "c-mix-08": "variegated"}
+
+
+def _watched(browser, app_url: str, width: int, height: int):  # type: ignore[no-untyped-def]
+    """A page that records outside requests, console errors and uncaught page errors."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    problems: list[str] = []
+    page.on("request", lambda request: problems.append(f"outside request {request.url}")
+            if not request.url.startswith((app_url, "data:", "blob:")) else None)
+    page.on("console", lambda message: problems.append(f"console {message.type}: {message.text}")
+            if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    return page, problems
+
+
+def _open(page, title: str) -> None:  # type: ignore[no-untyped-def]
+    """Click a page in the app's top navigation bar."""
+    page.locator('[data-testid="stTopNavLink"]').filter(has_text=title).first.click()
+
+
+def _no_exception_elements(page, where: str) -> None:  # type: ignore[no-untyped-def]
+    count = page.locator('[data-testid="stException"]').count()
+    assert count == 0, f"{where}: {count} Streamlit exception element(s)"
+
+
+@pytest.mark.parametrize("width", [1400, 800])
+def test_every_page_at_laptop_and_narrow_width(app_url: str, width: int) -> None:
+    """Every page loads clean (no exception element, console error or outside request) and
+    is screenshotted; at 800 px nothing is wider than the window and Explore stacks."""
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        page, problems = _watched(browser, app_url, width, 1000)
+        # Open the app once and move by its navigation, as a person does; a direct load of a
+        # sub-path makes Streamlit probe <path>/_stcore/* first, which logs 404s by design.
+        page.goto(app_url, wait_until="networkidle")
+        for path, (title, marker) in PAGES.items():
+            _open(page, title)
+            page.get_by_text("Educational use only").first.wait_for(timeout=60_000)
+            page.get_by_text(marker).first.wait_for(timeout=120_000)
+            _settle(page)
+            assert page.url.rstrip("/") == f"{app_url}/{path}".rstrip("/"), page.url
+            name = path or "explore"
+            page.screenshot(path=str(ARTIFACTS / f"page-{name}-{width}.png"), full_page=True)
+            _no_exception_elements(page, f"/{path} at {width} px")
+            overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"/{path} at {width} px is {overflow} px wider than the window"
+            if not path:
+                form = page.get_by_text("Ranked differential").first.bounding_box()
+                age = page.get_by_role("spinbutton", name="Age (years)").bounding_box()
+                assert form and age
+                stacked = form["y"] > age["y"] + age["height"]
+                assert stacked == (width < 1000), f"Explore at {width} px: stacked={stacked}"
+                for button in page.locator('[data-testid="stBaseButton-secondary"]').all():
+                    fits = button.evaluate("b => b.scrollWidth <= b.clientWidth + 1")
+                    assert fits, f"a button label is cut at {width} px: {button.inner_text()}"
+        browser.close()
+    assert problems == [], problems
+
+
+def test_the_schematic_drawing_of_three_contrasting_cases(app_url: str) -> None:
+    """Load three unlike curated cases on Explore and screenshot each one's sketch tab."""
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        page, problems = _watched(browser, app_url, 1400, 1400)
+        page.goto(app_url, wait_until="networkidle")
+        page.get_by_text("Educational use only").first.wait_for(timeout=60_000)
+        for case_id, name in CONTRASTING.items():
+            page.get_by_role("combobox", name="Load a curated case", exact=True).click()
+            page.keyboard.type(case_id)
+            page.get_by_role("option").first.click()
+            page.get_by_role("button", name="Load", exact=True).click()
+            _settle(page)
+            page.get_by_role("tab", name="Sketch").click()
+            _settle(page)
+            image = page.locator('[data-testid="stImage"] img').first
+            image.wait_for(timeout=60_000)
+            box = image.bounding_box()
+            assert box and box["width"] > 300, f"{case_id}: the sketch is not shown"
+            image.screenshot(path=str(ARTIFACTS / f"sketch-{name}.png"))
+            assert "not an image of the patient" in page.inner_text("body")
+            _no_exception_elements(page, case_id)
+        browser.close()
+    assert problems == [], problems

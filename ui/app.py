@@ -11,6 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from ui import marrowdx_ui as ui
+from ui.pictures import narrow_screen_css
 
 PAGES = Path(__file__).resolve().parent / "app_pages"
 
@@ -26,7 +27,7 @@ navigation = st.navigation([
     st.Page(PAGES / "teach.py", title="Teach", icon=":material/co_present:"),
     st.Page(PAGES / "cases.py", title="Cases", icon=":material/folder_open:"),
     st.Page(PAGES / "rules.py", title="Rules", icon=":material/menu_book:"),
-])
-st.sidebar.caption("MarrowDx: reasoning about abnormal bone-marrow signal on MRI.")
+], position="top")  # a top bar, not a sidebar that stays open on a laptop's narrow window
+narrow_screen_css()
 ui.disclaimer()
 navigation.run()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import marrowdx_ui as ui
+from ui import pictures
 
 DEFAULT_DRAFT = {
     "id": "my-case",
@@ -19,20 +20,20 @@ state.setdefault("form_version", 0)
 st.title("Explore a case")
 
 library = ui.library()
-with st.sidebar:
-    choices = ["(keep my case)", *sorted(library)]
-    preset = st.selectbox("Load a curated case", choices, key="explore_preset",
-                          format_func=lambda c: c if c not in library else (library[c].title or c))
-    if st.button("Load", key="explore_load", disabled=preset == choices[0]):
-        state["draft"] = ui.case_document(library[preset])
-        state["form_version"] += 1
-        st.rerun()
-    if st.button("Clear the form", key="explore_clear"):
-        state["draft"] = DEFAULT_DRAFT
-        state["form_version"] += 1
-        st.rerun()
+choices = ["(keep my case)", *sorted(library)]
+pick, load, clear = st.columns([4, 1, 1], vertical_alignment="bottom")
+preset = pick.selectbox("Load a curated case", choices, key="explore_preset",
+                        format_func=lambda c: c if c not in library else f"{c}: {library[c].title or ''}")
+if load.button("Load", key="explore_load", disabled=preset == choices[0], width="stretch"):
+    state["draft"] = ui.case_document(library[preset])
+    state["form_version"] += 1
+    st.rerun()
+if clear.button("Clear", key="explore_clear", help="Start again from an empty form", width="stretch"):
+    state["draft"] = DEFAULT_DRAFT
+    state["form_version"] += 1
+    st.rerun()
 
-form_column, result_column = st.columns([1, 1], gap="large")
+form_column, result_column = st.container(key="stack-explore").columns([1, 1], gap="large")
 with form_column:
     document = ui.case_form(state["draft"], prefix=f"explore{state['form_version']}")
     state["draft"] = document
@@ -54,14 +55,19 @@ with result_column:
     case_json = case.model_dump_json()
     wanted = state.get("explore_discriminate_for") == case_json
     explanation = ui.explanation_json(case_json, discriminate=wanted)
-    tab_evidence, tab_next, tab_table = st.tabs(["Evidence", "What would help", "Table"])
+    tab_evidence, tab_sketch, tab_next, tab_table = st.tabs(
+        ["Evidence", "Sketch", "What would help", "Table"])
     with tab_evidence:
         ui.evidence_view(explanation)
+    with tab_sketch:
+        pictures.schematic(case)
+        st.download_button("Sketch (PNG)", pictures.png_bytes(case.model_dump_json()),
+                           file_name=f"{case.id}-sketch.png", mime="image/png", key="explore_sketch_png")
     with tab_next:
         st.markdown("**Discriminating findings**")
         if explanation["discriminated"]:
             ui.discriminators_view(explanation)
-        elif st.button("Which findings would separate the leaders?", key="explore_discriminate",
+        elif st.button("Find separating findings", key="explore_discriminate",
                        help="Re-runs the engine once for every finding this case does not record yet."):
             state["explore_discriminate_for"] = case_json
             st.rerun()
@@ -70,8 +76,8 @@ with result_column:
     with tab_table:
         ui.differential_table(diagnosis)
     c1, c2 = st.columns(2)
-    c1.download_button("Download case (YAML)", ui.yaml_of(case), file_name=f"{case.id}.yaml",
+    c1.download_button("Case (YAML)", ui.yaml_of(case), file_name=f"{case.id}.yaml",
                        mime="application/x-yaml", key="explore_download_case")
-    c2.download_button("Download explanation (Markdown)", explanation["markdown"],
+    c2.download_button("Explanation (Markdown)", explanation["markdown"],
                        file_name=f"{case.id}-explanation.md", mime="text/markdown",
                        key="explore_download_md")

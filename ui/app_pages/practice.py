@@ -17,6 +17,7 @@ from engine.practice import (
     weak_spot_draw,
 )
 from ui import marrowdx_ui as ui
+from ui import pictures
 
 state = st.session_state
 state.setdefault("practice_case", None)
@@ -104,10 +105,15 @@ if case is None:
 assert case.expected is not None
 
 view = practice_view(kb, case)
-st.subheader(view.title)
-st.markdown(f"**Patient:** {view.patient}")
-for name, items in (*view.history, *view.findings):
-    st.markdown(f"**{name}:** {items}")
+facts_column, sketch_column = st.container(key="stack-practice").columns([3, 2], gap="large")
+with facts_column:
+    st.subheader(view.title)
+    st.markdown(f"**Patient:** {view.patient}")
+    for name, items in (*view.history, *view.findings):
+        st.markdown(f"**{name}:** {items}")
+with sketch_column:
+    # drawn from the findings alone (no title, history or answer), so it gives nothing away
+    pictures.schematic(case.without_expected())
 
 options = ["", *kb.causes]
 cols = st.columns(3)

@@ -7,6 +7,7 @@ import streamlit as st
 from engine.evidence import conclusion_text, finding_text
 from engine.whatif import candidates, compare, differences, ranking_after_step, with_field_of
 from ui import marrowdx_ui as ui
+from ui import pictures
 
 state = st.session_state
 state.setdefault("teach_step", 0)
@@ -34,6 +35,8 @@ if state.get("teach_for") != (picked, case.model_dump_json()):
 step_tab, toggle_tab, compare_tab = st.tabs(["Step through", "Toggle a finding", "Two cases"])
 
 with step_tab:
+    with st.expander("Schematic of this case", expanded=False):
+        pictures.schematic(case)
     c1, c2, c3, c4 = st.columns([1, 1, 1, 3])
     if c1.button("Previous", key="teach_prev", disabled=state["teach_step"] == 0):
         state["teach_step"] -= 1
@@ -83,6 +86,14 @@ with toggle_tab:
         else:
             changed = adds[index - len(present)].apply(case)
         if changed is not None:
+            before_column, after_column = st.columns(2)
+            with before_column:
+                st.markdown("**As recorded**")
+                pictures.schematic(case, caption=False)
+            with after_column:
+                st.markdown(f"**With the change:** {choice}")
+                pictures.schematic(changed, caption=False)
+            st.caption(pictures.DISCLAIMER)
             after = ui.run_diagnose(changed)
             rows = compare(diagnosis, after)
             for row in rows:
@@ -105,8 +116,10 @@ with compare_tab:
         results = {}
         for column, case_id in ((c1, first), (c2, second)):
             with column:
+                pictures.schematic(library[case_id].without_expected(), caption=False)
                 results[case_id] = ui.run_diagnose(library[case_id].without_expected())
                 ui.differential_chart(results[case_id], limit=6)
+        st.caption(pictures.DISCLAIMER)
         left, right = library[first].without_expected(), library[second].without_expected()
         st.subheader("Findings that differ, and what each does to the left case")
         rows = []
