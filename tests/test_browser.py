@@ -261,3 +261,38 @@ def test_the_schematic_drawing_of_three_contrasting_cases(app_url: str) -> None:
             _no_exception_elements(page, case_id)
         browser.close()
     assert problems == [], problems
+
+
+def _pick(page, label: str, option: str) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_role("combobox", name=label, exact=True).click()
+    page.keyboard.type(option)
+    page.get_by_role("option", name=option, exact=True).click()
+    _settle(page)
+
+
+def test_rules_filter_and_chart_heights_in_a_real_browser(app_url: str) -> None:
+    """The Rules page finds myeloma rules that read diffusion through a derived fact, and the
+    differential chart gives every cause its own row (about 30 px each, labels apart)."""
+    import re
+
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        page, problems = _watched(browser, app_url, 1400, 1400)
+        page.goto(app_url, wait_until="networkidle")
+        page.get_by_text("Leading cause:").first.wait_for(timeout=60_000)
+        _settle(page)
+        chart = page.locator('[data-testid="stVegaLiteChart"]').first.bounding_box()
+        assert chart and chart["height"] >= 10 * 25, f"ten causes squeezed into {chart}"
+        _open(page, "Rules")
+        page.get_by_text("rules shown").first.wait_for(timeout=120_000)
+        _settle(page)
+        _pick(page, "Cause", "Multiple myeloma / plasmacytoma")
+        _pick(page, "Reads finding (directly or through derived facts)", "Diffusion (DWI)")
+        shown = page.get_by_text(re.compile(r"\d+ of \d+ rules shown")).first.inner_text()
+        page.screenshot(path=str(ARTIFACTS / "rules-myeloma-diffusion.png"), full_page=True)
+        _no_exception_elements(page, "rules filter")
+        browser.close()
+    assert int(shown.split()[0]) >= 1, shown
+    assert problems == [], problems
