@@ -16,13 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from engine.case import Case
-from engine.compiler import Derived, Evidence, Firing, Seen, TracingEngine, case_facts, compile_engine
+from engine.compiler import compile_engine
 from engine.facts import observations
 from engine.knowledge import RULES_DIR, KnowledgeBase
 from engine.loading import load_knowledge
 from engine.next_steps import ordered_step_ids
 from engine.profiles import VISIBLE, Observation
 from engine.scoring import CauseScore, EvidenceItem, rank
+from engine.tracing import TracingEngine
+from engine.working_memory import Derived, Evidence, Firing, Seen, case_facts
 
 DISCLAIMER = (
     "Educational use only: scores are relative plausibility for teaching, not a diagnosis."
@@ -75,34 +77,39 @@ class Diagnoser:
         self.engine_class = compile_engine(kb)
         self._idle: queue.SimpleQueue[TracingEngine] = queue.SimpleQueue()
 
-    def _borrow(self) -> TracingEngine:
+    def borrow(self) -> TracingEngine:
+        """An idle engine instance (a new one when all are busy); give it back after use."""
         try:
             return self._idle.get_nowait()
         except queue.Empty:
             return self.engine_class()
 
+    def give_back(self, engine: TracingEngine) -> None:
+        self._idle.put(engine)
+
     def run(self, case: Case) -> tuple[list[str], list[EvidenceItem], list[Firing]]:
         """Fire the rules on a case; return derived facts, evidence and the firing trace."""
-        engine = self._borrow()
+        engine = self.borrow()
         try:
             engine.reset()
             engine.declare(*case_facts(observations(case.without_expected())))
             engine.run()
-            derived: list[str] = []
-            evidence: list[EvidenceItem] = []
-            for fact in engine.facts.values():
-                if isinstance(fact, Derived):
-                    derived.append(fact["name"])
-                elif isinstance(fact, Evidence):
-                    evidence.append(
-                        EvidenceItem(fact["rule"], fact["cause"], fact["direction"], fact["weight"])
-                    )
-                elif isinstance(fact, Seen):
-                    seen = Observation(fact["finding"], fact["value"])
-                    evidence += self._profile_evidence(fact["rule"], seen)
-            return sorted(derived), evidence, list(engine.trace)
+            return self.read(engine)
         finally:
-            self._idle.put(engine)
+            self.give_back(engine)
+
+    def read(self, engine: TracingEngine) -> tuple[list[str], list[EvidenceItem], list[Firing]]:
+        """Derived facts, evidence and trace of a run engine's working memory."""
+        derived: list[str] = []
+        evidence: list[EvidenceItem] = []
+        for fact in engine.facts.values():
+            if isinstance(fact, Derived):
+                derived.append(fact["name"])
+            elif isinstance(fact, Evidence):
+                evidence.append(EvidenceItem(fact["rule"], fact["cause"], fact["direction"], fact["weight"]))
+            elif isinstance(fact, Seen):
+                evidence += self._profile_evidence(fact["rule"], Observation(fact["finding"], fact["value"]))
+        return sorted(derived), evidence, list(engine.trace)
 
     def _profile_evidence(self, rule_id: str, obs: Observation) -> list[EvidenceItem]:
         """The profile table's points for one seen key finding, as evidence per cause."""
@@ -114,7 +121,11 @@ class Diagnoser:
         ]
 
     def diagnose(self, case: Case) -> Diagnosis:
-        derived, evidence, trace = self.run(case)
+        return self.diagnosis_of(case, *self.run(case))
+
+    def diagnosis_of(self, case: Case, derived: list[str], evidence: list[EvidenceItem],
+                     trace: list[Firing]) -> Diagnosis:
+        """Rank a run's evidence into the Diagnosis of ``case``."""
         differential = rank(self.kb, case.patient.age, evidence)
         return Diagnosis(
             case_id=case.id,

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.compiler import DerivedConclusion, EvidenceConclusion, Firing, ProfileConclusion
 from engine.diagnosis import Diagnosis
 from engine.knowledge import KnowledgeBase
 from engine.next_steps import short_citation
 from engine.profiles import Observation
+from engine.working_memory import DerivedConclusion, EvidenceConclusion, Firing, ProfileConclusion
 
 
 def _derivations(trace: list[Firing]) -> dict[str, list[Firing]]:

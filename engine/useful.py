@@ -13,10 +13,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from engine.compiler import ProfileConclusion
 from engine.diagnosis import Diagnosis
 from engine.knowledge import KnowledgeBase
 from engine.profiles import KeyFinding, Observation
+from engine.working_memory import ProfileConclusion
 
 MAX_USEFUL = 6
 LEADERS = 3

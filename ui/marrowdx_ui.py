@@ -19,6 +19,7 @@ from engine.diagnosis import Diagnoser, Diagnosis, get_diagnoser
 from engine.documents import InputError, decode
 from engine.evaluation import iter_cases
 from engine.explanation import Explanation, explain, to_markdown
+from engine.incremental import WhatIf
 from engine.knowledge import KnowledgeBase
 from engine.progress import HandleError, ProgressStore, check_handle, default_url
 from engine.render import chain_lines
@@ -112,6 +113,12 @@ def run_explain(case: Case) -> Explanation:
 
 def run_diagnose(case: Case) -> Diagnosis:
     return diagnoser().diagnose(case)
+
+
+def run_variants(case: Case, variants: list[Case]) -> list[Diagnosis]:
+    """Diagnoses of several variants of one case, probed incrementally on one run engine."""
+    with WhatIf(diagnoser(), case) as session:
+        return [session.diagnose(variant) for variant in variants]
 
 
 def label(field: str, code: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from engine.case import Case
 from engine.evidence import conclusion_text, finding_text
 from engine.whatif import candidates, compare, differences, ranking_after_step, with_field_of
 from ui import marrowdx_ui as ui
@@ -94,7 +95,7 @@ with toggle_tab:
                 st.markdown(f"**With the change:** {choice}")
                 pictures.schematic(changed, caption=False)
             st.caption(pictures.DISCLAIMER)
-            after = ui.run_diagnose(changed)
+            after = ui.run_variants(case, [changed])[0]
             rows = compare(diagnosis, after)
             for row in rows:
                 moved = row["moved"]
@@ -124,13 +125,20 @@ with compare_tab:
         st.subheader("Findings that differ, and what each does to the left case")
         rows = []
         leader = results[first].differential[0].cause
-        for diff in differences(left, right):
+        found = differences(left, right)
+        variants: list[Case | None] = []
+        for diff in found:
             try:
-                moved = ui.run_diagnose(with_field_of(left, right, diff.field))
-                now = moved.differential[0].cause
-                effect = ("leader stays " if now == leader else "new leader: ") + ui.cause_label(now)
+                variants.append(with_field_of(left, right, diff.field))
             except ValueError:
+                variants.append(None)
+        probed = iter(ui.run_variants(left, [v for v in variants if v is not None]))
+        for diff, variant in zip(found, variants, strict=True):
+            if variant is None:
                 effect = "cannot be combined with the left case's other findings"
+            else:
+                now = next(probed).differential[0].cause
+                effect = ("leader stays " if now == leader else "new leader: ") + ui.cause_label(now)
             rows.append({"finding": kb.glossary.label(diff.field),
                          "left": ui.value_text(diff.field, diff.left),
                          "right": ui.value_text(diff.field, diff.right),
