@@ -2,7 +2,8 @@
 
 `--readme` also writes the table into README.md; `--json` ends with one JSON object of the
 figures (stable keys: warm_p50_ms, warm_p99_ms, batch_1000_s, explain_p50_ms,
-cold_diagnose_ms, clips_ratio (null: no CLIPS reference yet), rules).
+cold_diagnose_ms, clips_ratio (experta's time over CLIPS's on the curated cases; null when
+clipspy is missing), rules, network_nodes, compile_ms, probe_incremental_ms, probe_full_ms).
 
 Measures cold start of the command line, warm diagnosis latency over the curated cases,
 a batch of 1,000 generated valid cases, explanation latency, and the app's re-render time
@@ -39,6 +40,7 @@ TARGETS = {
     "1,000 generated cases": "<= 10 s",
     "explain (with useful findings) p50": "<= 150 ms",
     "app re-render (AppTest)": "<= 150 ms",
+    "experta time / CLIPS time (same cases)": "<= 2.5",
 }
 
 
@@ -103,6 +105,54 @@ def _app_rerender(runs: int = 15) -> float:
     return statistics.median(times)
 
 
+def network_nodes(engine: Any) -> int:
+    """Distinct nodes of an engine instance's Rete network (alpha and beta parts)."""
+    seen: set[int] = set()
+    stack = [engine.matcher.root_node]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.extend(child.node for child in node.children)
+    return len(seen)
+
+
+def _probes(diagnoser: Any, cases: list[Case]) -> tuple[float, float]:
+    """Median ms of one what-if probe: incremental on a run engine, and as a full rerun."""
+    from engine.incremental import WhatIf
+    from engine.whatif import candidates
+
+    incremental, full = [], []
+    for case in cases[:20]:
+        variants = [c.apply(case) for c in candidates(diagnoser.kb, case)[:10]]
+        with WhatIf(diagnoser, case) as session:
+            for variant in variants:
+                t0 = time.perf_counter()
+                session.diagnose(variant)
+                incremental.append(time.perf_counter() - t0)
+        for variant in variants:
+            t0 = time.perf_counter()
+            diagnoser.diagnose(variant)
+            full.append(time.perf_counter() - t0)
+    return statistics.median(incremental) * 1000, statistics.median(full) * 1000
+
+
+def _clips(diagnoser: Any, cases: list[Case]) -> tuple[str, float | None]:
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))  # bench/ is a folder of the checkout, not an installed package
+    try:
+        import clips  # noqa: F401  (dev dependency)
+    except ImportError:
+        return "clipspy not installed (uv sync installs the dev group)", None
+    from bench.clips_check import agreement
+
+    result = agreement(diagnoser, cases)
+    agree = "all agree" if not result.disagreeing else f"{len(result.disagreeing)} DISAGREE"
+    return (f"{result.ratio:.1f} (experta {result.experta_s * 1000 / (3 * result.cases):.2f} ms, "
+            f"CLIPS {result.clips_s * 1000 / (3 * result.cases):.2f} ms a case; {agree})"), result.ratio
+
+
 def main() -> None:
     rows: dict[str, str] = {}
     figures: dict[str, Any] = {}
@@ -147,6 +197,16 @@ def main() -> None:
         rows["explain (with useful findings) p50"] = f"{statistics.median(explain_times) * 1000:.0f} ms"
         figures["explain_p50_ms"] = round(statistics.median(explain_times) * 1000, 1)
     rows["app re-render (AppTest)"] = f"{_app_rerender() * 1000:.0f} ms"
+    probe_inc, probe_full = _probes(diagnoser, cases)
+    rows["what-if probe: incremental / full rerun p50"] = f"{probe_inc:.1f} ms / {probe_full:.1f} ms"
+    figures.update(probe_incremental_ms=round(probe_inc, 2), probe_full_ms=round(probe_full, 2))
+    clips_text, ratio = _clips(diagnoser, cases)
+    rows["experta time / CLIPS time (same cases)"] = clips_text
+    figures["clips_ratio"] = None if ratio is None else round(ratio, 2)
+    engine = diagnoser.borrow()
+    nodes = network_nodes(engine)
+    diagnoser.give_back(engine)
+    figures.update(network_nodes=nodes, compile_ms=round(compile_time * 1000, 1))
 
     cpu = platform.processor() or platform.machine()
     try:
@@ -156,7 +216,8 @@ def main() -> None:
     except (OSError, StopIteration):
         pass
     lines = [f"Machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}; "
-             f"{len(diagnoser.kb.rules)} rules compiled in {compile_time * 1000:.0f} ms; "
+             f"{len(diagnoser.kb.rules)} rules ({nodes} Rete nodes) loaded and compiled in "
+             f"{compile_time * 1000:.0f} ms; "
              f"{len(cases)} curated cases.", "", "| measure | result | target |", "|---|---|---|"]
     lines += [f"| {name} | {value} | {TARGETS.get(name, '')} |" for name, value in rows.items()]
     table = "\n".join(lines)
@@ -167,7 +228,7 @@ def main() -> None:
         start, end = text.index("<!-- bench:start -->\n"), text.index("<!-- bench:end -->")
         readme.write_text(text[:start] + "<!-- bench:start -->\n" + table + "\n" + text[end:])
     if "--json" in sys.argv:
-        figures.update(rules=len(diagnoser.kb.rules), clips_ratio=None)
+        figures.update(rules=len(diagnoser.kb.rules))
         print(json.dumps(figures, sort_keys=True))
 
 

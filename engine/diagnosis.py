@@ -19,7 +19,6 @@ from engine.case import Case
 from engine.compiler import compile_engine
 from engine.facts import observations
 from engine.knowledge import RULES_DIR, KnowledgeBase
-from engine.loading import load_knowledge
 from engine.next_steps import ordered_step_ids
 from engine.profiles import VISIBLE, Observation
 from engine.scoring import CauseScore, EvidenceItem, rank
@@ -157,8 +156,11 @@ class Diagnoser:
 
 @lru_cache(maxsize=4)
 def get_diagnoser(rules_dir: Path = RULES_DIR) -> Diagnoser:
-    """The process-wide diagnoser for a rules folder (compiled on first use)."""
-    return Diagnoser(load_knowledge(rules_dir))
+    """The process-wide diagnoser for a rules folder (compiled on first use; the validated
+    knowledge comes from the cache when the files are unchanged)."""
+    from engine.knowledge_cache import cached_knowledge
+
+    return Diagnoser(cached_knowledge(rules_dir))
 
 
 def diagnose(case: Case) -> Diagnosis:

@@ -77,7 +77,9 @@ def rank(kb: KnowledgeBase, age: int, evidence: list[EvidenceItem]) -> list[Caus
         )
         for cause in kb.causes.values()
     }
-    for item in evidence:
+    # a canonical order, so the float sums (and the ranking of near-ties) do not depend on
+    # the order the engine happened to declare its facts in (incremental = full rerun)
+    for item in sorted(evidence, key=lambda i: (i.cause, i.source, i.rule_id, i.direction)):
         entry = scores[item.cause]
         if item.source == "profile":
             entry.profile[item.rule_id] = item.weight if item.direction == "for" else -item.weight

@@ -17,6 +17,7 @@ from dataclasses import replace
 from typing import Any
 
 from experta import Fact, InitialFact, KnowledgeEngine
+from experta.matchers import ReteMatcher
 from experta.strategies import DepthStrategy
 
 from engine.knowledge import PlacedRule
@@ -58,8 +59,48 @@ class _SupportStrategy(DepthStrategy):
             self.engine.withdraw(removed)
 
 
+class _DirtyMatcher(ReteMatcher):
+    """experta's Rete matcher, asking only the conflict-set nodes a change reached.
+
+    The stock matcher polls every rule's conflict-set node after every change (hundreds
+    per firing); here each node notes itself when a token reaches it, and ``changes``
+    reads only those. The activations returned are the same.
+    """
+
+    def __init__(self, engine: KnowledgeEngine) -> None:
+        self._dirty: dict[Any, None] = {}
+        super().__init__(engine)
+        for node in self._get_conflict_set_nodes():
+            self._watch(node)
+
+    def _watch(self, node: Any) -> None:
+        activate, dirty = node._activate, self._dirty
+
+        def watched(token: Any) -> None:
+            dirty[node] = None
+            activate(token)
+
+        node._activate = watched
+
+    def changes(self, adding: Any = None, deleting: Any = None) -> tuple[list[Any], list[Any]]:
+        for fact in deleting or ():
+            self.root_node.remove(fact)
+        for fact in adding or ():
+            self.root_node.add(fact)
+        added: list[Any] = []
+        removed: list[Any] = []
+        for node in self._dirty:
+            node_added, node_removed = node.get_activations()
+            added.extend(node_added)
+            removed.extend(node_removed)
+        self._dirty.clear()
+        return added, removed
+
+
 class TracingEngine(KnowledgeEngine):
     """KnowledgeEngine that records every firing and retracts what loses its support."""
+
+    __matcher__ = _DirtyMatcher
 
     def __init__(self) -> None:
         super().__init__()
@@ -76,6 +117,13 @@ class TracingEngine(KnowledgeEngine):
     def reset(self, **kwargs: Any) -> None:
         super().reset(**kwargs)
         self._clear()
+
+    def run(self, steps: float = float("inf")) -> None:
+        """Run to quiescence: experta stops when the agenda is empty, but a withdrawal made
+        on that last look may have retracted facts the network has not seen yet."""
+        super().run(steps)
+        while self.facts.added or self.facts.removed:
+            super().run(steps)
 
     def conclude(self, placed: PlacedRule, matched: dict[str, Fact]) -> None:
         """Declare the rule's conclusions, note what supports them, and record the firing.

@@ -21,6 +21,7 @@ def _private_progress_database(tmp_path_factory: pytest.TempPathFactory) -> None
     import os
 
     os.environ["MARROWDX_HOME"] = str(tmp_path_factory.mktemp("marrowdx-home"))
+    os.environ["MARROWDX_CACHE"] = str(tmp_path_factory.mktemp("marrowdx-cache"))
     os.environ.pop("MARROWDX_DB", None)
 
 

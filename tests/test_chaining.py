@@ -6,9 +6,9 @@ import threading
 from pathlib import Path
 
 from engine.case import case_from_data
-from engine.compiler import DerivedConclusion, EvidenceConclusion
 from engine.diagnosis import Diagnoser
 from engine.loading import load_knowledge
+from engine.working_memory import DerivedConclusion, EvidenceConclusion
 from tests.conftest import minimal_case
 
 CHAIN = """family: chain

@@ -57,7 +57,7 @@ def _case(document: dict[str, Any]) -> Case | None:
 FIELD_NAMES = [n for n, s in FIELD_SPECS.items() if not s.absent_of]
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case_documents(), case_documents(), st.lists(st.sampled_from(FIELD_NAMES), min_size=1, max_size=4))
 def test_a_probe_equals_a_full_rerun_and_undoes_itself(diagnoser: Diagnoser, first: dict[str, Any],
                                                        second: dict[str, Any], names: list[str]) -> None:
