@@ -33,51 +33,63 @@ if clear.button("Clear", key="explore_clear", help="Start again from an empty fo
     state["form_version"] += 1
     st.rerun()
 
-form_column, result_column = st.container(key="stack-explore").columns([1, 1], gap="large")
-with form_column:
-    document = ui.case_form(state["draft"], prefix=f"explore{state['form_version']}")
-    state["draft"] = document
+@st.fragment
+def _workbench() -> None:
+    """The form and everything computed from it: a widget change reruns only this part
+    (not the navigation, the disclaimer or the preset loader)."""
+    form_column, result_column = st.container(key="stack-explore").columns([1, 1], gap="large")
+    with form_column:
+        document = ui.case_form(state["draft"], prefix=f"explore{state['form_version']}")
+        state["draft"] = document
 
-case, problems = ui.validate_document(document)
-with result_column:
-    if problems:
-        st.error("This case cannot be read yet:\n\n" + "\n".join(f"- {p}" for p in problems))
-        st.stop()
-    assert case is not None
-    diagnosis = ui.run_diagnose(case)
-    st.subheader("Ranked differential")
-    if diagnosis.differential:
-        leader = diagnosis.differential[0]
-        st.markdown(f"Leading cause: **{leader.label}** (relative plausibility {leader.score:.2f})")
-    ui.differential_chart(diagnosis)
-    for warning in diagnosis.warnings[1:]:
-        st.warning(warning)
-    case_json = case.model_dump_json()
-    wanted = state.get("explore_discriminate_for") == case_json
-    explanation = ui.explanation_json(case_json, discriminate=wanted)
-    tab_evidence, tab_sketch, tab_next, tab_table = st.tabs(
-        ["Evidence", "Sketch", "What would help", "Table"])
-    with tab_evidence:
-        ui.evidence_view(explanation)
-    with tab_sketch:
-        pictures.schematic(case)
-        st.download_button("Sketch (PNG)", pictures.png_bytes(case.model_dump_json()),
-                           file_name=f"{case.id}-sketch.png", mime="image/png", key="explore_sketch_png")
-    with tab_next:
-        st.markdown("**Discriminating findings**")
-        if explanation["discriminated"]:
-            ui.discriminators_view(explanation)
-        elif st.button("Find separating findings", key="explore_discriminate",
-                       help="Re-runs the engine once for every finding this case does not record yet."):
-            state["explore_discriminate_for"] = case_json
-            st.rerun()
-        st.markdown("**Next steps**")
-        ui.next_steps_view(explanation)
-    with tab_table:
-        ui.differential_table(diagnosis)
-    c1, c2 = st.columns(2)
-    c1.download_button("Case (YAML)", ui.yaml_of(case), file_name=f"{case.id}.yaml",
-                       mime="application/x-yaml", key="explore_download_case")
-    c2.download_button("Explanation (Markdown)", explanation["markdown"],
-                       file_name=f"{case.id}-explanation.md", mime="text/markdown",
-                       key="explore_download_md")
+    case, problems = ui.validate_document(document)
+    with result_column:
+        if problems:
+            st.error("This case cannot be read yet:\n\n" + "\n".join(f"- {p}" for p in problems))
+            return
+        assert case is not None
+        diagnosis = ui.run_diagnose(case)
+        st.subheader("Ranked differential")
+        if diagnosis.differential:
+            leader = diagnosis.differential[0]
+            st.markdown(f"Leading cause: **{leader.label}** (relative plausibility {leader.score:.2f})")
+        ui.differential_chart(diagnosis)
+        for warning in diagnosis.warnings[1:]:
+            st.warning(warning)
+        case_json = case.model_dump_json()
+        wanted = state.get("explore_discriminate_for") == case_json
+        # Lazy tabs: only the open tab's content is built on a rerun (the others cost nothing).
+        tab_evidence, tab_sketch, tab_next, tab_table = st.tabs(
+            ["Evidence", "Sketch", "What would help", "Table"], key="explore_tab", on_change="rerun")
+        if tab_evidence.open:
+            with tab_evidence:
+                ui.evidence_view(ui.explanation_json(case_json, discriminate=wanted))
+        if tab_sketch.open:
+            with tab_sketch:
+                pictures.schematic(case)
+                pictures.png_download(case, key="explore_sketch_png")
+        if tab_next.open:
+            with tab_next:
+                explanation = ui.explanation_json(case_json, discriminate=wanted)
+                st.markdown("**Discriminating findings**")
+                if explanation["discriminated"]:
+                    ui.discriminators_view(explanation)
+                elif st.button("Find separating findings", key="explore_discriminate",
+                               help="Probes every finding this case does not record yet."):
+                    state["explore_discriminate_for"] = case_json
+                    st.rerun()
+                st.markdown("**Next steps**")
+                ui.next_steps_view(explanation)
+        if tab_table.open:
+            with tab_table:
+                ui.differential_table(diagnosis)
+        c1, c2 = st.columns(2)
+        c1.download_button("Case (YAML)", ui.yaml_of(case), file_name=f"{case.id}.yaml",
+                           mime="application/x-yaml", key="explore_download_case")
+        c2.download_button("Explanation (Markdown)",
+                           lambda: ui.explanation_json(case_json, discriminate=wanted)["markdown"],
+                           file_name=f"{case.id}-explanation.md", mime="text/markdown",
+                           key="explore_download_md")
+
+
+_workbench()

@@ -116,13 +116,19 @@ with sketch_column:
     pictures.schematic(case.without_expected())
 
 options = ["", *kb.causes]
-cols = st.columns(3)
-committed = result is not None
-answer = [cols[i].selectbox(f"Choice {i + 1}", options, key=f"practice_choice_{case.id}_{i}",
-                            format_func=lambda c: c and ui.cause_label(c), disabled=committed)
-          for i in range(3)]
 
-if not committed:
+
+def _choices(disabled: bool) -> list[str]:
+    cols = st.columns(3)
+    return [cols[i].selectbox(f"Choice {i + 1}", options, key=f"practice_choice_{case.id}_{i}",
+                              format_func=lambda c: c and ui.cause_label(c), disabled=disabled)
+            for i in range(3)]
+
+
+@st.fragment
+def _answer() -> None:
+    """Picking the three choices reruns only this part; committing reruns the page."""
+    answer = _choices(disabled=False)
     if st.button("Commit my answer", key="practice_commit", type="primary", disabled=not any(answer)):
         diagnosis = ui.run_diagnose(case.without_expected())
         score = score_answer(kb, case, diagnosis, answer)
@@ -133,7 +139,12 @@ if not committed:
                          max_points=MAX_POINTS, missed_must_not_miss=list(score.missed_must_not_miss))
         state["practice_result"] = score
         st.rerun()
+
+
+if result is None:
+    _answer()
     st.stop()
+_choices(disabled=True)
 
 expected_label = ui.cause_label(result.expected)
 message = f"{result.points}/{MAX_POINTS} points. The answer: **{expected_label}**."
