@@ -7,6 +7,7 @@ The app is thin: every medical judgement comes from the engine's public function
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -82,17 +83,36 @@ def trainee_handle(key: str) -> str | None:
 @st.cache_resource(show_spinner=False)
 def library() -> dict[str, Case]:
     """The curated cases, by id (invalid files are skipped here; `evaluate` reports them)."""
-    return {case.id: case for _, case, _ in iter_cases(CASES_DIR) if case is not None}
+    return _library(CASES_DIR)
+
+
+@lru_cache(maxsize=2)
+def _library(folder: Path) -> dict[str, Case]:
+    return {case.id: case for _, case, _ in iter_cases(folder) if case is not None}
 
 
 @st.cache_resource(show_spinner="Counting which rules the curated cases fire...")
 def library_rule_counts() -> dict[str, int]:
     """Rule id -> how many curated cases fire it (computed once per server process)."""
+    return _rule_counts(CASES_DIR)
+
+
+@lru_cache(maxsize=2)
+def _rule_counts(folder: Path) -> dict[str, int]:
     counts: dict[str, int] = {}
-    for case in library().values():
-        for firing in run_diagnose(case.without_expected()).trace:
+    for case in _library(folder).values():
+        for firing in get_diagnoser().diagnose(case.without_expected()).trace:
             counts[firing.rule_id] = counts.get(firing.rule_id, 0) + 1
     return counts
+
+
+def warm_up() -> None:
+    """Everything the first visitor would otherwise wait for: the compiled knowledge base,
+    one engine instance in the pool, the case library and the rule counts (ui/serve.py
+    calls this before the server accepts connections)."""
+    diagnoser_ = get_diagnoser()
+    diagnoser_.give_back(diagnoser_.borrow())
+    _rule_counts(CASES_DIR)
 
 
 @st.cache_data(show_spinner="Reasoning...", max_entries=256)
