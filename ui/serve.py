@@ -24,6 +24,10 @@ def main(argv: list[str] | None = None) -> None:
     from ui.marrowdx_ui import warm_up
 
     warm_up()
+    import gc
+
+    gc.collect()
+    gc.freeze()  # the compiled network and library live for the whole process: keep them out of GC scans
     print(f"marrowdx: knowledge base compiled and warmed in {time.perf_counter() - started:.1f} s",
           file=sys.stderr, flush=True)
     from streamlit.web import cli
