@@ -3,7 +3,8 @@
 `--readme` also writes the table into README.md; `--json` ends with one JSON object of the
 figures (stable keys: warm_p50_ms, warm_p99_ms, batch_1000_s, explain_p50_ms,
 cold_diagnose_ms, clips_ratio (experta's time over CLIPS's on the curated cases; null when
-clipspy is missing), rules, network_nodes, compile_ms, probe_incremental_ms, probe_full_ms).
+clipspy is missing), rules, network_nodes, compile_ms, probe_incremental_ms, probe_full_ms,
+first_load_s).
 
 Measures cold start of the command line, warm diagnosis latency over the curated cases,
 a batch of 1,000 generated valid cases, explanation latency, and the app's re-render time
@@ -41,6 +42,7 @@ TARGETS = {
     "explain (with useful findings) p50": "<= 150 ms",
     "app re-render (AppTest)": "<= 150 ms",
     "experta time / CLIPS time (same cases)": "<= 2.5",
+    "Explore's first load in Chromium (warmed server)": "<= 3 s",
 }
 
 
@@ -153,6 +155,48 @@ def _clips(diagnoser: Any, cases: list[Case]) -> tuple[str, float | None]:
             f"CLIPS {result.clips_s * 1000 / (3 * result.cases):.2f} ms a case; {agree})"), result.ratio
 
 
+def _first_load() -> tuple[str, float | None]:
+    """Seconds from opening Explore in headless Chromium to the first ranked differential,
+    on a fresh app process started the room's way (ui.serve: compiled before it listens)."""
+    import shutil
+    import tempfile
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        chromium = None
+    if chromium is None:
+        return "Chromium or Playwright missing", None
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from ui.launch import free_port, healthy
+
+    port = free_port()
+    env = {**os.environ, "MARROWDX_HOME": tempfile.mkdtemp(prefix="marrowdx-bench-")}
+    server = subprocess.Popen([sys.executable, "-m", "ui.serve", "--server.port", str(port),
+                               "--server.address", "127.0.0.1"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        started = time.perf_counter()
+        if not healthy(f"http://127.0.0.1:{port}"):
+            return "the app did not start", None
+        ready = time.perf_counter() - started
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium,
+                                                 args=["--headless", "--no-sandbox"])
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            t0 = time.perf_counter()
+            page.goto(f"http://127.0.0.1:{port}")
+            page.get_by_text("Leading cause:").first.wait_for(timeout=60_000)
+            load = time.perf_counter() - t0
+            browser.close()
+        return f"{load:.1f} s (server ready {ready:.1f} s after start)", load
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
 def main() -> None:
     rows: dict[str, str] = {}
     figures: dict[str, Any] = {}
@@ -203,6 +247,9 @@ def main() -> None:
     clips_text, ratio = _clips(diagnoser, cases)
     rows["experta time / CLIPS time (same cases)"] = clips_text
     figures["clips_ratio"] = None if ratio is None else round(ratio, 2)
+    first_text, first = _first_load()
+    rows["Explore's first load in Chromium (warmed server)"] = first_text
+    figures["first_load_s"] = None if first is None else round(first, 2)
     engine = diagnoser.borrow()
     nodes = network_nodes(engine)
     diagnoser.give_back(engine)

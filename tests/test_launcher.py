@@ -5,6 +5,7 @@ PostgreSQL server."""
 from __future__ import annotations
 
 import os
+import re
 import urllib.request
 from pathlib import Path
 
@@ -50,6 +51,12 @@ def test_a_practice_round_through_the_proxy_lands_in_postgresql(tmp_path: Path) 
         assert len(first) == 2, "fresh browsers are spread over both processes"
         upstream, cookie = _get(f"{room.url}/")
         assert {_get(f"{room.url}/", cookie)[0] for _ in range(8)} == {upstream}, "sticky"
+        with urllib.request.urlopen(f"{room.url}/", timeout=10) as reply:
+            script = re.search(r'src="\.?/?(static/js/[^"]+\.js)"', reply.read().decode())
+        assert script, "the app page names its script"
+        request = urllib.request.Request(f"{room.url}/{script.group(1)}", headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request, timeout=10) as reply:
+            assert reply.headers["Content-Encoding"] == "gzip", "static files are compressed"
 
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
