@@ -147,7 +147,8 @@ def _diagnose(path: str, as_json: bool) -> int:
 
 def _explain(path: str, fmt: str) -> int:
     from engine.diagnosis import get_diagnoser
-    from engine.explanation import explain, to_markdown
+    from engine.explanation import explain
+    from engine.render import to_markdown
 
     case = _read_case(path)
     explanation = explain(get_diagnoser(), case)

@@ -14,7 +14,8 @@ import io
 from pathlib import Path
 from typing import Any
 
-from engine.sketch import Shape, Sketch, palette, sketch_case
+from engine.sketch import sketch_case
+from engine.sketch_parts import Shape, Sketch, palette
 
 FORMATS = ("svg", "png")
 UNKNOWN = "#9db4cc"  # anything the case does not state: blue-grey and hatched, never a signal grey

@@ -14,11 +14,10 @@ from engine.diagnosis import Diagnoser, Diagnosis
 from engine.evidence import evidence_for, trace_steps
 from engine.knowledge import KnowledgeBase, PlainLanguage
 from engine.next_steps import ordered_next_steps
-from engine.render import to_markdown
 from engine.useful import useful_findings
 from engine.whatif import LEADERS
 
-__all__ = ["Explanation", "explain", "plain_summary", "to_markdown"]
+__all__ = ["Explanation", "explain", "plain_summary"]
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from engine.sketch import Sketch, Tone, palette
+from engine.sketch_parts import Sketch, Tone, palette
 from engine.sketch_views import Region
 
 Tones = tuple[Tone, Tone, bool]  # T1, fluid-sensitive, mixed

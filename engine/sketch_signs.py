@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from engine.sketch import Sketch, palette
+from engine.sketch_parts import Sketch, palette
 from engine.sketch_pattern import Tones
 from engine.sketch_views import BODY, LEVEL, Region
 

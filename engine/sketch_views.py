@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from engine.sketch import Label, Sketch
+from engine.sketch_parts import Label, Sketch
 
 
 @dataclass(frozen=True)

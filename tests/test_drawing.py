@@ -13,7 +13,8 @@ from PIL import Image
 
 from engine.case import Case, case_from_data, load_case
 from engine.cli import main
-from engine.sketch import palette, sketch_case
+from engine.sketch import sketch_case
+from engine.sketch_parts import palette
 from engine.vocabulary import FIELD_SPECS
 from tests.conftest import ROOT
 from tests.strategies import case_documents

@@ -9,8 +9,9 @@ import pytest
 from engine.case import load_case
 from engine.diagnosis import Diagnoser
 from engine.evaluation import case_files
-from engine.explanation import explain, to_markdown
+from engine.explanation import explain
 from engine.profiles import Observation
+from engine.render import to_markdown
 from engine.useful import useful_findings
 from engine.whatif import ranking_after_step
 from tests.conftest import CASES, EXAMPLES

@@ -19,11 +19,11 @@ from engine.case import Case, case_from_data, case_to_yaml, parse_case
 from engine.diagnosis import Diagnoser, Diagnosis, get_diagnoser
 from engine.documents import InputError, decode
 from engine.evaluation import iter_cases
-from engine.explanation import Explanation, explain, to_markdown
+from engine.explanation import Explanation, explain
 from engine.incremental import WhatIf
 from engine.knowledge import KnowledgeBase
 from engine.progress import HandleError, ProgressStore, check_handle, default_url
-from engine.render import chain_lines
+from engine.render import chain_lines, to_markdown
 from engine.vocabulary import FIELD_SPECS, FieldSpec, Kind, groups
 
 # The curated cases of a checkout; MARROWDX_CASES points the app at another folder.
