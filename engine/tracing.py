@@ -56,6 +56,12 @@ class _SupportStrategy(DepthStrategy):
     def _update_agenda(self, agenda: Any, added: Any, removed: Any) -> None:
         super()._update_agenda(agenda, added, removed)
         if removed:
+            # experta looks a removed activation up by bisection and checks only its two
+            # neighbours; among equal keys (same salience, same facts) it can miss, and the
+            # stale activation would fire later. Drop any that survived.
+            for activation in removed:
+                while activation in agenda.activations:
+                    agenda.activations.remove(activation)
             self.engine.withdraw(removed)
 
 
