@@ -39,21 +39,13 @@ def _messages() -> tuple[str, list[tuple[str, bytes]]]:
     return recorded["handle"], [(f["action"], base64.b64decode(f["data"])) for f in recorded["frames"]]
 
 
-def _dealt_case(recorded_handle: str) -> str:
-    from engine.practice import shuffled
-    from ui.marrowdx_ui import CASES_DIR, _library
-
-    pool = [i for i, c in _library(CASES_DIR).items() if c.expected is not None]
-    return shuffled(pool, seed=recorded_handle)[0]
-
-
 def _handles(count: int, recorded_handle: str, run: str) -> list[str]:
     """Handles that are dealt the recorded case first (the practice order is seeded by handle)."""
     from engine.practice import shuffled
     from ui.marrowdx_ui import CASES_DIR, _library
 
     pool = [i for i, c in _library(CASES_DIR).items() if c.expected is not None]
-    target = _dealt_case(recorded_handle)
+    target = shuffled(pool, seed=recorded_handle)[0]
     found: list[str] = []
     candidate = 0
     while len(found) < count and candidate < 1_000_000:
@@ -142,10 +134,7 @@ def _rerun_cpu(room: Any, messages: list[tuple[str, bytes]]) -> float:
         for _ in range(rounds):
             await _trainee(room.url, "load-calibration", explore, {}, [])
 
-    started = time.perf_counter()
     asyncio.run(run())
-    wall = time.perf_counter() - started
-    del wall
     return (_cpu_seconds(pid) - before) / (rounds * len(explore))
 
 
@@ -195,10 +184,9 @@ def main() -> None:
     table = "\n".join([cpu_line, "", header, *lines])
     print(table)
     if "--readme" in sys.argv:
-        readme = ROOT / "README.md"
-        text = readme.read_text()
-        start, end = text.index("<!-- load:start -->\n"), text.index("<!-- load:end -->")
-        readme.write_text(text[:start] + "<!-- load:start -->\n" + table + "\n" + text[end:])
+        from bench.readme_block import write_block
+
+        write_block("load", table)
     if "--json" in sys.argv:
         print(json.dumps({"rerun_cpu_ms": round(rerun_cpu * 1000, 1), "scenarios": results}))
 

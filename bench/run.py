@@ -270,10 +270,11 @@ def main() -> None:
     table = "\n".join(lines)
     print(table)
     if "--readme" in sys.argv:
-        readme = ROOT / "README.md"
-        text = readme.read_text()
-        start, end = text.index("<!-- bench:start -->\n"), text.index("<!-- bench:end -->")
-        readme.write_text(text[:start] + "<!-- bench:start -->\n" + table + "\n" + text[end:])
+        if str(ROOT) not in sys.path:
+            sys.path.insert(0, str(ROOT))
+        from bench.readme_block import write_block
+
+        write_block("bench", table)
     if "--json" in sys.argv:
         figures.update(rules=len(diagnoser.kb.rules))
         print(json.dumps(figures, sort_keys=True))

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.sketch import sketch_case
-from engine.sketch_parts import Shape, Sketch, palette
+from engine.sketch_parts import Shape, Sketch
 
 FORMATS = ("svg", "png")
 UNKNOWN = "#9db4cc"  # anything the case does not state: blue-grey and hatched, never a signal grey
@@ -104,8 +104,3 @@ def draw_to(case: Any, target: Path, title: str | None = None) -> Path:
     fmt = target.suffix.lower().lstrip(".")
     target.write_bytes(render(case, fmt, title))
     return target
-
-
-def tone_references() -> list[str]:
-    """The references behind the drawing tones (for the app's legend and the lint)."""
-    return list(palette().references)

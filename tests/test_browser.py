@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -73,9 +74,9 @@ def _settle(page) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_timeout(400)
 
 
-def _page(browser, app_url: str, height: int) -> tuple[object, list[str]]:  # type: ignore[no-untyped-def]
+def _page(browser, app_url: str, height: int, width: int = 1400) -> tuple[object, list[str]]:  # type: ignore[no-untyped-def]
     """A new page that records every request leaving the app's own address."""
-    page = browser.new_page(viewport={"width": 1400, "height": height})
+    page = browser.new_page(viewport={"width": width, "height": height})
     outside: list[str] = []
     page.on("request", lambda request: outside.append(request.url)
             if not request.url.startswith((app_url, "data:", "blob:")) else None)
@@ -123,6 +124,26 @@ def test_explore_ranking_changes_in_a_real_browser(app_url: str) -> None:
     assert outside == [], f"requests left the machine: {outside}"
 
 
+def practice_round(page, handle: str, case_shot: Path | None = None) -> str:  # type: ignore[no-untyped-def]
+    """On the Practice page: sign in, start a case, answer Paget disease first and commit;
+    return the feedback line (the launcher test plays the same round through nginx)."""
+    page.get_by_text("Your task:").first.wait_for(timeout=60_000)
+    box = page.get_by_role("textbox", name="Your name or handle")
+    box.fill(handle)
+    box.press("Enter")
+    _settle(page)
+    page.get_by_role("button", name="Start").click()
+    _settle(page)
+    if case_shot is not None:
+        page.screenshot(path=str(case_shot), full_page=True)
+    _pick(page, "Choice 1", "Paget disease of bone")
+    page.get_by_role("button", name="Commit my answer").click()
+    _settle(page)
+    feedback = page.get_by_text("points. The answer:").first
+    feedback.wait_for(timeout=60_000)
+    return str(feedback.inner_text())
+
+
 def test_a_practice_round_with_a_wrong_answer_and_the_progress_page(app_url: str) -> None:
     """A trainee signs in with a handle, answers wrongly, sees the feedback, then their progress."""
     from playwright.sync_api import sync_playwright
@@ -132,23 +153,7 @@ def test_a_practice_round_with_a_wrong_answer_and_the_progress_page(app_url: str
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
         page, outside = _page(browser, app_url, 1800)
         page.goto(f"{app_url}/practice", wait_until="networkidle")
-        page.get_by_text("Your task:").first.wait_for(timeout=60_000)
-        handle = page.get_by_role("textbox", name="Your name or handle")
-        handle.fill("browser-trainee")
-        handle.press("Enter")
-        _settle(page)
-        page.get_by_role("button", name="Start").click()
-        _settle(page)
-        page.screenshot(path=str(ARTIFACTS / "practice-case.png"), full_page=True)
-        page.get_by_role("combobox", name="Choice 1", exact=True).click()
-        page.keyboard.type("Paget")
-        page.get_by_role("option", name="Paget disease of bone", exact=True).click()
-        _settle(page)
-        page.get_by_role("button", name="Commit my answer").click()
-        _settle(page)
-        feedback = page.get_by_text("points. The answer:").first
-        feedback.wait_for(timeout=60_000)
-        text = feedback.inner_text()
+        text = practice_round(page, "browser-trainee", ARTIFACTS / "practice-case.png")
         page.screenshot(path=str(ARTIFACTS / "practice-feedback.png"), full_page=True)
 
         page.goto(f"{app_url}/progress", wait_until="networkidle")
@@ -176,11 +181,9 @@ CONTRASTING = {  # a spine infection, a long bone with an infarct, salt-and-pepp
 
 
 def _watched(browser, app_url: str, width: int, height: int):  # type: ignore[no-untyped-def]
-    """A page that records outside requests, console errors and uncaught page errors."""
-    page = browser.new_page(viewport={"width": width, "height": height})
-    problems: list[str] = []
-    page.on("request", lambda request: problems.append(f"outside request {request.url}")
-            if not request.url.startswith((app_url, "data:", "blob:")) else None)
+    """A page that records outside requests (as their URLs), console errors and uncaught
+    page errors in one list of problems."""
+    page, problems = _page(browser, app_url, height, width)
     page.on("console", lambda message: problems.append(f"console {message.type}: {message.text}")
             if message.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))

@@ -29,7 +29,6 @@ def _mix(base: dict[str, Any], other: dict[str, Any], names: list[str]) -> dict[
     """``base`` with the named fields (and their absent twins) taken from ``other``."""
     mixed = copy.deepcopy(base)
     for name in names:
-        spec = FIELD_SPECS[name]
         twin = next((n for n, s in FIELD_SPECS.items() if s.absent_of == name), None)
         for field in (name, twin) if twin else (name,):
             path = FIELD_SPECS[field].case_path
@@ -42,8 +41,6 @@ def _mix(base: dict[str, Any], other: dict[str, Any], names: list[str]) -> dict[
                 target[path[-1]] = copy.deepcopy(source[path[-1]])
             else:
                 target.pop(path[-1], None)
-        if spec.absent_of:  # an absent list taken alone must not clash with the kept present list
-            continue
     return mixed
 
 

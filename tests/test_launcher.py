@@ -38,7 +38,7 @@ def _get(url: str, cookie: str | None = None) -> tuple[str, str]:
 def test_a_practice_round_through_the_proxy_lands_in_postgresql(tmp_path: Path) -> None:
     _needs(nginx_binary(), "Debian's nginx")
     _needs(pg_server.binaries(), "Debian's postgresql")
-    from tests.test_browser import ARTIFACTS, CHROMIUM, FLAGS, _settle
+    from tests.test_browser import ARTIFACTS, CHROMIUM, FLAGS, _open, _page, practice_round
 
     _needs(CHROMIUM, "Debian's chromium")
     from playwright.sync_api import sync_playwright
@@ -60,26 +60,11 @@ def test_a_practice_round_through_the_proxy_lands_in_postgresql(tmp_path: Path) 
 
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-            page = browser.new_page(viewport={"width": 1400, "height": 1800})
-            outside: list[str] = []
-            page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(
-                (room.url, "data:", "blob:")) else None)
+            page, outside = _page(browser, room.url, 1800)
             page.goto(room.url, wait_until="networkidle")
             page.get_by_text("Leading cause:").first.wait_for(timeout=60_000)
-            page.locator('[data-testid="stTopNavLink"]').filter(has_text="Practice").first.click()
-            page.get_by_text("Your task:").first.wait_for(timeout=60_000)
-            handle = page.get_by_role("textbox", name="Your name or handle")
-            handle.fill("room-trainee")
-            handle.press("Enter")
-            _settle(page)
-            page.get_by_role("button", name="Start").click()
-            _settle(page)
-            page.get_by_role("combobox", name="Choice 1", exact=True).click()
-            page.keyboard.type("Paget")
-            page.get_by_role("option", name="Paget disease of bone", exact=True).click()
-            _settle(page)
-            page.get_by_role("button", name="Commit my answer").click()
-            page.get_by_text("points. The answer:").first.wait_for(timeout=60_000)
+            _open(page, "Practice")
+            practice_round(page, "room-trainee")
             page.screenshot(path=str(ARTIFACTS / "room-practice-feedback.png"), full_page=True)
             browser.close()
         assert outside == []
