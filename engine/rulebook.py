@@ -19,11 +19,11 @@ from engine.case import FIELD_STRENGTHS
 from engine.documents import InputError
 from engine.facts import ABSENT_OF, FIELDS, Kind
 from engine.knowledge import Condition, KnowledgeBase, Rule, Test
+from engine.overlap import overlaps
 from engine.profiles import Observation
 
 MIN_FOR = 5
 MIN_AGAINST = 2
-COMMON = 0.25  # the lower edge of the 'common' band of rules/profiles/findings.yaml
 MIN_PROFILE = 15  # key findings every cause's profile must state (issue 'Evidence model')
 MAX_ALTERNATIVES = 512
 NUMBER_RANGES: dict[str, tuple[float, float]] = {
@@ -113,34 +113,7 @@ def _profile_problems(kb: KnowledgeBase) -> list[LintProblem]:
         return []
     found = [LintProblem(f"cause {cause}", f"profile states {n} key findings (need {MIN_PROFILE})")
              for cause, n in profile_counts(kb).items() if n < MIN_PROFILE]
-    found += _overlapping_hand_rules(kb)
-    return found
-
-
-def _overlapping_hand_rules(kb: KnowledgeBase) -> list[LintProblem]:
-    """A hand rule that supports some causes on one key finding alone, where the profiles
-    call that finding common in other causes, tilts the list (audit of issue 'Evidence model')."""
-    assert kb.profiles is not None
-    book = kb.profiles
-    by_condition = {}
-    for placed in kb.rules:
-        if placed.family == "profiles":
-            by_condition[placed.rule.when] = placed.rule.then[0].observe
-    found: list[LintProblem] = []
-    for placed in kb.rules:
-        obs = by_condition.get(placed.rule.when) if placed.family != "profiles" else None
-        supported = {e.cause for e in placed.rule.then if e.support is not None}
-        if obs is None or not supported:
-            continue
-        seen = Observation(obs.finding, obs.value)
-        common_elsewhere = sorted(c for c in kb.causes if c not in supported
-                                  and book.likelihood(c, seen) >= COMMON)
-        if common_elsewhere:
-            found.append(LintProblem(
-                f"rule {placed.rule.id} ({placed.file})",
-                f"supports {', '.join(sorted(supported))} on {obs.finding}={obs.value}, which the "
-                f"profiles find as common in {len(common_elsewhere)} other causes "
-                f"(e.g. {', '.join(common_elsewhere[:3])}); let the profile carry it"))
+    found += [LintProblem(f"rule {o.rule_id} ({o.file})", o.message) for o in overlaps(kb)]
     return found
 
 

@@ -27,10 +27,10 @@ OPEN_MISSES = set(yaml.safe_load((DATA / "open_misses.yaml").read_text())["open_
 MIN_CASES = 170  # the case-library issue asks for 170
 MIN_PER_CAUSE = 3
 BENIGN_SHARE = 0.45
-# Regression floors: the figures measured after the evidence-model change, rounded down, and
-# re-measured when batch-2026-11-29 joined at its first look (benign specificity 0.8455 with
-# the harder unseen cases in). They guard against sliding back; the issue's targets are higher.
-FLOORS = {"top1": 0.58, "top3": 0.78, "benign_specificity": 0.84, "must_not_miss_recall": 0.72}
+# Regression floors: the figures measured after the hand rules that restated a profile
+# finding were removed (top-1 0.599, top-3 0.802, benign specificity 0.855, must-not-miss
+# recall 0.774), rounded down. They guard against sliding back; the issue's targets are higher.
+FLOORS = {"top1": 0.59, "top3": 0.80, "benign_specificity": 0.85, "must_not_miss_recall": 0.77}
 NEOPLASTIC_OR_INFECTIOUS = {"neoplastic", "infectious"}
 
 

@@ -143,6 +143,40 @@ def test_lint_warns_when_a_hand_rule_recounts_a_profiled_finding(rules_copy: Pat
     assert recount and "fever=present" in recount[0] and "let the profile carry it" in recount[0]
 
 
+RESTATE = """family: restate
+title: A hand rule that restates one profile value for a profiled cause
+rules:
+  - id: collapse-argues-against-haemangioma
+    when: {signs: vertebral_collapse}
+    then: {oppose: vertebral_hemangioma, weight: 1}
+    rationale: Restates the collapse frequency that the haemangioma profile already gives.
+    refs: [Carroll1997]
+  - id: collapse-with-fluid-sign-argues-against-haemangioma
+    when:
+      all:
+        - {signs: vertebral_collapse}
+        - {signs: fluid_sign}
+    then: {oppose: vertebral_hemangioma, weight: 1}
+    rationale: Reads a sign the profiles do not, so it adds something of its own.
+    refs: [Carroll1997]
+"""
+
+
+def test_lint_flags_a_hand_rule_that_restates_one_profile_value(rules_copy: Path) -> None:
+    import shutil
+
+    from engine.knowledge import RULES_DIR
+
+    shutil.copytree(RULES_DIR / "profiles", rules_copy / "profiles")
+    shutil.copy(RULES_DIR / "marrow_signal.yaml", rules_copy)
+    (rules_copy / "restate.yaml").write_text(RESTATE)
+    messages = [str(p) for p in lint(load_knowledge(rules_copy))]
+    restated = [m for m in messages if "collapse-argues-against-haemangioma" in m]
+    assert restated and "restates collapse=present for vertebral_hemangioma" in restated[0]
+    assert not [m for m in messages if "collapse-with-fluid-sign" in m], \
+        "a rule that also reads a finding outside the profiles is not a restatement"
+
+
 BAD_PROFILE = """profiles:
   osteomyelitis:
     refs: [Carroll1997]
