@@ -34,6 +34,9 @@ class _Strict(BaseModel):
 class Scale(_Strict):
     bands: dict[str, Annotated[float, Field(gt=0, lt=1)]]
     floor: Annotated[float, Field(gt=0, lt=0.1)]
+    # how much one profile finding counts, as a power on its likelihood: the key findings
+    # are not independent given the cause, so a full weight counts shared evidence twice
+    weight: Annotated[float, Field(gt=0, le=1)] = 1.0
     refs: list[str] = Field(min_length=1)
 
 
@@ -127,6 +130,25 @@ class ProfileBook:
         p = self.probability(stated if not isinstance(stated, dict) else None)
         return p if obs.value == "present" else 1 - p
 
+    def outcomes(self, finding: str) -> list[Observation]:
+        """Every way a key finding can be recorded: each value, or present and absent."""
+        found = self.findings[finding]
+        if found.is_choice:
+            return [Observation(finding, v.id) for v in found.values]
+        return [Observation(finding, "present"), Observation(finding, "absent")]
+
+    def weighted(self, cause: str, obs: Observation) -> float:
+        """The likelihood as the scorer counts it: raised to the scale's weight (each
+        finding adds weight * log2 P(finding | cause))."""
+        return self.likelihood(cause, obs) ** self.scale.weight
+
+    def weighted_share(self, cause: str, obs: Observation) -> float:
+        """The weighted likelihood made a distribution again over the finding's outcomes:
+        a proper probability model close to the scorer's, for asking which finding would
+        help (with it, asking a finding can never lose information on average)."""
+        total = sum(self.weighted(cause, o) for o in self.outcomes(obs.finding))
+        return self.weighted(cause, obs) / total
+
     def observations(self) -> list[Observation]:
         found: list[Observation] = []
         for finding in self.findings.values():
@@ -140,7 +162,7 @@ class ProfileBook:
 
     @cached_property
     def points(self) -> dict[Observation, dict[str, float]]:
-        """Observation -> cause -> log2 likelihood, centred on the mean over causes.
+        """Observation -> cause -> weighted log2 likelihood, centred on the mean over causes.
 
         Centring changes no ranking (every cause gets the same constant); it makes each
         number read like a hand rule's weight: points above or below an average cause.
@@ -148,7 +170,7 @@ class ProfileBook:
         causes = [c.value for c in CauseId]
         table: dict[Observation, dict[str, float]] = {}
         for obs in self.observations():
-            logs = {c: math.log2(self.likelihood(c, obs)) for c in causes}
+            logs = {c: math.log2(self.weighted(c, obs)) for c in causes}
             mean = sum(logs.values()) / len(logs)
             table[obs] = {c: round(v - mean, 3) for c, v in logs.items()}
         return table

@@ -82,7 +82,7 @@ def malignant_share(kb: KnowledgeBase) -> dict[str, float]:
         age = Observation("age_band", band.id)
         with_age = book is not None and "age_band" in book.findings
         mass = {c.id.value: base ** c.prior[band.id]
-                * (book.likelihood(c.id.value, age) if with_age and book else 1.0)
+                * (book.weighted(c.id.value, age) if with_age and book else 1.0)
                 for c in kb.causes.values()}
         malignant = sum(m for c, m in mass.items() if kb.causes[c].category == "neoplastic")
         shares[band.id] = round(malignant / sum(mass.values()), 4)

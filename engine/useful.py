@@ -130,17 +130,19 @@ def useful_findings(kb: KnowledgeBase, diagnosis: Diagnosis,
         branches: list[Branch] = []
         for outcome, applies in _outcomes(finding):
             seen = Observation(finding.id, outcome)  # "absent" reads as 1 - P(present)
-            likelihood = {c: book.likelihood(c, seen) for c in prior}
+            # the finding counted as the scorer counts it (weighted), as a distribution
+            likelihood = {c: book.weighted_share(c, seen) for c in prior}
             chance = sum(prior[c] * likelihood[c] for c in prior) / sum(prior.values())
             after = {c: prior[c] * likelihood[c] for c in prior} if applies else dict(prior)
             expected += chance * _entropy(after)
-            if applies:
-                spread = max(spread, max(likelihood.values()) / min(likelihood.values()))
+            if applies:  # the frequencies themselves must differ threefold
+                raw = [book.likelihood(c, seen) for c in prior]
+                spread = max(spread, max(raw) / min(raw))
             order, shares = _top_two(after, kb)
             branches.append(Branch(outcome, _phrase(finding, outcome), round(chance, 3), order,
                                    (round(shares[0], 3), round(shares[1], 3)), applies))
-        if spread < MIN_SPREAD:
-            continue
+        if spread < MIN_SPREAD or now - expected <= 0:
+            continue  # cannot separate the leaders, or would leave them no clearer on average
         frequencies = tuple((c, round(book.likelihood(c, Observation(finding.id, "present")), 2))
                             for c in prior) if not finding.is_choice else ()
         found.append(UsefulFinding(finding.id, finding.label, round(now - expected, 3),

@@ -146,7 +146,7 @@ def test_a_profile_finding_lifts_each_cause_by_how_common_it_is_there(
     causes = sorted(before)
     a, b = data.draw(st.sampled_from(causes)), data.draw(st.sampled_from(causes))
     gain = (after[a] - before[a]) - (after[b] - before[b])
-    expected = math.log2(book.likelihood(a, seen)) - math.log2(book.likelihood(b, seen))
+    expected = math.log2(book.weighted(a, seen)) - math.log2(book.weighted(b, seen))
     assert abs(gain - expected) < 0.2, (finding, a, b, gain, expected)
     if book.likelihood(a, seen) > book.likelihood(b, seen):
         assert gain > 0
