@@ -1,26 +1,29 @@
 """Where hand rules and finding profiles would count the same evidence twice (lint).
 
 The profiles already give every cause a likelihood for every key finding. A hand rule that
-speaks on a key finding alone adds that finding a second time: either it supports a few
-causes on a finding the profiles call common elsewhere (it tilts the list), or it merely
-restates one profile value for a cause whose profile states that finding. Both are found
-statically, by following each rule's positive tests back through the derived facts to the
-case inputs they read, and comparing those with the inputs of each profile value.
+fires whenever a profile value is recorded counts that value a second time: either it
+supports a few causes on a finding the profiles call common elsewhere (it tilts the list),
+or it restates the value for a cause whose profile already states that finding.
+
+Both are found statically. Every condition is unfolded into the sets of case inputs that can
+make it true (its alternatives, with derived facts replaced by the conditions that derive
+them; negated tests only narrow a rule, so they are left out). A rule fires whenever a
+profile value does when each alternative of the value contains some alternative of the rule.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from engine.knowledge import Condition, KnowledgeBase, Rule
 from engine.profiles import Observation
 
 COMMON = 0.25  # the lower edge of the 'common' band of rules/profiles/findings.yaml
-# Age is read by the T1 derivations (children's marrow is darker), so nearly every rule
-# reads it; it is left out of the comparison and counted by the age_band profile.
-SET_ASIDE = frozenset({"age"})
+MAX_ALTERNATIVES = 256
 
-Input = tuple[str, str]  # (case field, value or comparison) a condition reads positively
+Input = tuple[str, str]  # (case field, value or comparison) a condition needs
+Alternatives = list[frozenset[Input]]
 
 
 @dataclass(frozen=True)
@@ -30,57 +33,65 @@ class Overlap:
     message: str
 
 
-def _inputs(kb: KnowledgeBase) -> dict[str, frozenset[Input]]:
-    """Rule id -> the case inputs its condition reads positively, through derived facts."""
-    derivers: dict[str, list[Rule]] = {}
-    for placed in kb.rules:
-        for name in placed.rule.derives():
-            derivers.setdefault(name, []).append(placed.rule)
+class _Unfolder:
+    """Conditions as alternatives of case inputs, derived facts unfolded."""
 
-    def read(condition: Condition, seen: frozenset[str]) -> set[Input]:
-        found: set[Input] = set()
-        for test, positive in condition.tests():
-            if not positive or test.field in SET_ASIDE:
-                continue
-            if test.field == "fact":
-                for name in map(str, test.values):
-                    if name not in seen:
-                        for rule in derivers.get(name, []):
-                            found |= read(rule.when, seen | {name})
-            elif test.op == "in":
-                found |= {(test.field, str(v)) for v in test.values}
-            else:
-                found.add((test.field, test.op))
-        return found
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.derivers: dict[str, list[Rule]] = {}
+        for placed in kb.rules:
+            for name in placed.rule.derives():
+                self.derivers.setdefault(name, []).append(placed.rule)
 
-    return {placed.rule.id: frozenset(read(placed.rule.when, frozenset())) for placed in kb.rules}
+    def __call__(self, condition: Condition, positive: bool = True,
+                 seen: frozenset[str] = frozenset()) -> Alternatives:
+        if condition.kind == "not":
+            return self(condition.children[0], not positive, seen)
+        if condition.kind == "test":
+            return self._test(condition, positive, seen)
+        parts = [self(child, positive, seen) for child in condition.children]
+        if (condition.kind == "all") != positive:  # a disjunction
+            return [alt for part in parts for alt in part][:MAX_ALTERNATIVES]
+        combined: Alternatives = [frozenset()]
+        for part in parts:
+            combined = [a | b for a, b in itertools.product(combined, part)][:MAX_ALTERNATIVES]
+        return combined
+
+    def _test(self, condition: Condition, positive: bool, seen: frozenset[str]) -> Alternatives:
+        test = condition.test
+        assert test is not None
+        if not positive:
+            return [frozenset()]  # a negated test narrows the rule, it needs no input
+        if test.field == "fact":
+            found = [alt for name in map(str, test.values) if name not in seen
+                     for rule in self.derivers.get(name, [])
+                     for alt in self(rule.when, True, seen | {name})]
+            return found[:MAX_ALTERNATIVES] or [frozenset()]
+        if test.op == "in":
+            return [frozenset({(test.field, str(value))}) for value in test.values]
+        return [frozenset({(test.field, f"{test.op} {test.values[0]}")})]
 
 
-def _profile_values(kb: KnowledgeBase, inputs: dict[str, frozenset[Input]]
-                    ) -> dict[Observation, frozenset[Input]]:
-    table: dict[Observation, frozenset[Input]] = {}
-    for placed in kb.rules:
-        for effect in placed.rule.then:
-            if effect.observe is not None and effect.observe.finding != "age_band":
-                table[Observation(effect.observe.finding, effect.observe.value)] = \
-                    inputs[placed.rule.id]
-    return table
+def _fires_whenever(rule: Alternatives, value: Alternatives) -> bool:
+    return bool(value) and all(any(alt and alt <= need for alt in rule) for need in value)
 
 
 def overlaps(kb: KnowledgeBase) -> list[Overlap]:
     """Hand rules that count a key finding the profiles already count."""
-    book = kb.profiles
-    if book is None:
+    if kb.profiles is None:
         return []
-    inputs = _inputs(kb)
-    values = _profile_values(kb, inputs)
-    by_value = {obs: [p for p in kb.rules if p.family != "profiles" and inputs[p.rule.id] == read]
-                for obs, read in values.items()}
+    unfold = _Unfolder(kb)
+    values = {Observation(e.observe.finding, e.observe.value): unfold(p.rule.when)
+              for p in kb.rules for e in p.rule.then
+              if e.observe is not None and e.observe.finding != "age_band"}
     found: list[Overlap] = []
-    for obs, rules in sorted(by_value.items(), key=lambda item: (item[0].finding, item[0].value)):
-        for placed in rules:
-            found += _tilts(kb, placed.rule, placed.file, obs)
-            found += _restates(kb, placed.rule, placed.file, obs)
+    for placed in kb.rules:
+        if placed.family == "profiles" or not any(e.cause for e in placed.rule.then):
+            continue
+        mine = unfold(placed.rule.when)
+        for obs in sorted(values, key=lambda o: (o.finding, o.value)):
+            if _fires_whenever(mine, values[obs]):
+                found += _tilts(kb, placed.rule, placed.file, obs)
+                found += _restates(kb, placed.rule, placed.file, obs)
     return found
 
 
@@ -102,10 +113,10 @@ def _tilts(kb: KnowledgeBase, rule: Rule, file: str, obs: Observation) -> list[O
 def _restates(kb: KnowledgeBase, rule: Rule, file: str, obs: Observation) -> list[Overlap]:
     assert kb.profiles is not None
     profiles = kb.profiles.profiles
-    stated = [e.cause for e in rule.then
-              if e.cause in profiles and obs.finding in profiles[e.cause].frequencies]
+    stated = sorted({e.cause for e in rule.then
+                     if e.cause in profiles and obs.finding in profiles[e.cause].frequencies})
     if not stated:
         return []
     return [Overlap(rule.id, file,
-                    f"restates {obs.finding}={obs.value} for {', '.join(sorted(set(stated)))}, "
-                    f"whose profile already counts that finding; keep it in the profile")]
+                    f"restates {obs.finding}={obs.value} for {', '.join(stated)}, whose profile "
+                    f"already counts that finding; keep it in the profile")]
