@@ -23,18 +23,23 @@ CASES = ROOT / "cases"
 
 
 def _first_look_rows() -> str:
-    """Each batch's first-look entry next to the same batch under today's rules."""
+    """Each batch's first-look entries (a batch may be measured at more than one commit
+    before anyone tunes on it) and then the same batch under today's rules."""
     diagnoser = get_diagnoser()
     record = (CASES / "FIRST_LOOK.md").read_text()
     rows = ["| batch | when | n | top-1 | top-3 | benign specificity | must-not-miss recall |",
             "|---|---|---|---|---|---|---|"]
+    looks: dict[str, list[str]] = {}
     for match in re.finditer(r"^## (\S+) · batch `([^`]+)` · commit `([^`]+)`.*?$(.*?)(?=^## |\Z)",
                              record, flags=re.M | re.S):
         date, batch, commit, body = match.groups()
         cells = dict(re.findall(r"^\| ([^|]+?) \| ([^|]+?) \|$", body, flags=re.M))
-        rows.append(f"| `{batch}` | first look ({date}, `{commit}`) | {cells['cases'].split()[0]} "
-                    f"| {cells['top-1']} | {cells['top-3']} | {cells['benign specificity']} "
-                    f"| {cells['must-not-miss recall']} |")
+        looks.setdefault(batch, []).append(
+            f"| `{batch}` | first look ({date}, `{commit}`) | {cells['cases'].split()[0]} "
+            f"| {cells['top-1']} | {cells['top-3']} | {cells['benign specificity']} "
+            f"| {cells['must-not-miss recall']} |")
+    for batch, entries in looks.items():
+        rows += entries
         now = evaluate_folder(diagnoser, CASES / batch).summary()
         rows.append(f"| `{batch}` | rules today (batch seen since) | {now['n']} | {now['top1']:.2f} "
                     f"| {now['top3']:.2f} | {now['benign_specificity']:.2f} (n={now['benign_cases']}) "
