@@ -16,11 +16,11 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from engine.knowledge import Condition, KnowledgeBase, Rule
+from engine.knowledge import Condition, KnowledgeBase, Rule, Test
 from engine.profiles import Observation
+from engine.satisfiable import MAX_ALTERNATIVES, alternatives
 
 COMMON = 0.25  # the lower edge of the 'common' band of rules/profiles/findings.yaml
-MAX_ALTERNATIVES = 256
 
 Input = tuple[str, str]  # (case field, value or comparison) a condition needs
 Alternatives = list[frozenset[Input]]
@@ -34,7 +34,8 @@ class Overlap:
 
 
 class _Unfolder:
-    """Conditions as alternatives of case inputs, derived facts unfolded."""
+    """Conditions as alternatives of case inputs: the disjunctive normal form of
+    engine/satisfiable.py, with derived facts unfolded and negated tests dropped."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.derivers: dict[str, list[Rule]] = {}
@@ -42,29 +43,23 @@ class _Unfolder:
             for name in placed.rule.derives():
                 self.derivers.setdefault(name, []).append(placed.rule)
 
-    def __call__(self, condition: Condition, positive: bool = True,
-                 seen: frozenset[str] = frozenset()) -> Alternatives:
-        if condition.kind == "not":
-            return self(condition.children[0], not positive, seen)
-        if condition.kind == "test":
-            return self._test(condition, positive, seen)
-        parts = [self(child, positive, seen) for child in condition.children]
-        if (condition.kind == "all") != positive:  # a disjunction
-            return [alt for part in parts for alt in part][:MAX_ALTERNATIVES]
-        combined: Alternatives = [frozenset()]
-        for part in parts:
-            combined = [a | b for a, b in itertools.product(combined, part)][:MAX_ALTERNATIVES]
-        return combined
+    def __call__(self, condition: Condition, seen: frozenset[str] = frozenset()) -> Alternatives:
+        found: Alternatives = []
+        for conjunction in alternatives(condition):
+            combined: Alternatives = [frozenset()]
+            for test, positive in conjunction:
+                if positive:  # a negated test narrows the rule, it needs no input
+                    combined = [a | b for a, b in
+                                itertools.product(combined, self._inputs(test, seen))]
+            found += combined
+        return found[:MAX_ALTERNATIVES]
 
-    def _test(self, condition: Condition, positive: bool, seen: frozenset[str]) -> Alternatives:
-        test = condition.test
-        assert test is not None
-        if not positive:
-            return [frozenset()]  # a negated test narrows the rule, it needs no input
+    def _inputs(self, test: Test, seen: frozenset[str]) -> Alternatives:
+        """The ways one positive test can hold: each value, or each way to derive a fact."""
         if test.field == "fact":
             found = [alt for name in map(str, test.values) if name not in seen
                      for rule in self.derivers.get(name, [])
-                     for alt in self(rule.when, True, seen | {name})]
+                     for alt in self(rule.when, seen | {name})]
             return found[:MAX_ALTERNATIVES] or [frozenset()]
         if test.op == "in":
             return [frozenset({(test.field, str(value))}) for value in test.values]

@@ -131,11 +131,15 @@ class ProfileBook:
         return p if obs.value == "present" else 1 - p
 
     def outcomes(self, finding: str) -> list[Observation]:
-        """Every way a key finding can be recorded: each value, or present and absent."""
+        """Every way a key finding can turn out: each value, or present and absent."""
         found = self.findings[finding]
         if found.is_choice:
             return [Observation(finding, v.id) for v in found.values]
         return [Observation(finding, "present"), Observation(finding, "absent")]
+
+    def recordable(self, obs: Observation) -> bool:
+        """Whether a case can record this outcome (some findings have no 'absent' form)."""
+        return obs.value != "absent" or self.findings[obs.finding].absent is not None
 
     def weighted(self, cause: str, obs: Observation) -> float:
         """The likelihood as the scorer counts it: raised to the scale's weight (each
@@ -150,15 +154,9 @@ class ProfileBook:
         return self.weighted(cause, obs) / total
 
     def observations(self) -> list[Observation]:
-        found: list[Observation] = []
-        for finding in self.findings.values():
-            if finding.is_choice:
-                found += [Observation(finding.id, v.id) for v in finding.values]
-            else:
-                found.append(Observation(finding.id, "present"))
-                if finding.absent is not None:
-                    found.append(Observation(finding.id, "absent"))
-        return found
+        """Every outcome a case can record, finding by finding (one compiled rule each)."""
+        return [obs for finding in self.findings for obs in self.outcomes(finding)
+                if self.recordable(obs)]
 
     @cached_property
     def points(self) -> dict[Observation, dict[str, float]]:

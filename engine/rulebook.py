@@ -23,6 +23,7 @@ MIN_FOR = 5
 MIN_AGAINST = 2
 MIN_PROFILE = 15  # key findings every cause's profile must state (issue 'Evidence model')
 
+
 @dataclass(frozen=True)
 class LintProblem:
     where: str

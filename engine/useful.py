@@ -84,13 +84,6 @@ def _top_two(weights: dict[str, float], kb: KnowledgeBase) -> tuple[tuple[str, s
     return (order[0], order[1]), (weights[order[0]] / total, weights[order[1]] / total)
 
 
-def _outcomes(finding: KeyFinding) -> list[tuple[str, bool]]:
-    """(outcome, whether recording it adds evidence)."""
-    if finding.is_choice:
-        return [(v.id, True) for v in finding.values]
-    return [("present", True), ("absent", finding.absent is not None)]
-
-
 def _phrase(finding: KeyFinding, outcome: str) -> str:
     if finding.is_choice:
         value = next(v for v in finding.values if v.id == outcome)
@@ -128,8 +121,8 @@ def useful_findings(kb: KnowledgeBase, diagnosis: Diagnosis,
             continue
         expected, spread = 0.0, 1.0
         branches: list[Branch] = []
-        for outcome, applies in _outcomes(finding):
-            seen = Observation(finding.id, outcome)  # "absent" reads as 1 - P(present)
+        for seen in book.outcomes(finding.id):  # "absent" reads as 1 - P(present)
+            outcome, applies = seen.value, book.recordable(seen)
             # the finding counted as the scorer counts it (weighted), as a distribution
             likelihood = {c: book.weighted_share(c, seen) for c in prior}
             chance = sum(prior[c] * likelihood[c] for c in prior) / sum(prior.values())
