@@ -62,6 +62,20 @@ def app_url() -> Iterator[str]:
         process.wait(timeout=20)
 
 
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """One headless Chromium for the module's tests, closed even when a test fails."""
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
 SETTLED = """() => !document.querySelector('[data-testid="stStatusWidget"]')
     && !document.querySelector('[data-stale="true"]')
     && !document.querySelector('[data-testid="stSpinner"]')"""
@@ -89,35 +103,29 @@ def _leader(page) -> str:  # type: ignore[no-untyped-def]
     return str(element.inner_text())
 
 
-def test_explore_ranking_changes_in_a_real_browser(app_url: str) -> None:
-    from playwright.sync_api import sync_playwright
+def test_explore_ranking_changes_in_a_real_browser(app_url: str, browser) -> None:
+    page, outside = _page(browser, app_url, 2200)
+    page.goto(app_url, wait_until="networkidle")
+    page.get_by_text("Educational use only").first.wait_for(timeout=60_000)
+    before = _leader(page)
+    _settle(page)
+    page.screenshot(path=str(ARTIFACTS / "explore-before.png"), full_page=True)
 
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        page, outside = _page(browser, app_url, 2200)
-        page.goto(app_url, wait_until="networkidle")
-        page.get_by_text("Educational use only").first.wait_for(timeout=60_000)
-        before = _leader(page)
-        _settle(page)
-        page.screenshot(path=str(ARTIFACTS / "explore-before.png"), full_page=True)
-
-        age = page.get_by_role("spinbutton", name="Age (years)")
-        age.fill("68")
-        age.press("Enter")
-        _settle(page)
-        page.get_by_role("combobox", name="T1 signal", exact=True).click()
-        page.get_by_role("option", name="hypointense", exact=True).click()
-        _settle(page)
-        page.get_by_role("combobox", name="T1 compared with a normal disc", exact=True).click()
-        page.get_by_role("option", name="darker", exact=True).click()
-        _settle(page)
-        page.get_by_role("combobox", name="Distribution", exact=True).click()
-        page.get_by_role("option", name="multifocal", exact=True).click()
-        _settle(page)
-        after = _leader(page)
-        page.screenshot(path=str(ARTIFACTS / "explore-after.png"), full_page=True)
-        browser.close()
+    age = page.get_by_role("spinbutton", name="Age (years)")
+    age.fill("68")
+    age.press("Enter")
+    _settle(page)
+    page.get_by_role("combobox", name="T1 signal", exact=True).click()
+    page.get_by_role("option", name="hypointense", exact=True).click()
+    _settle(page)
+    page.get_by_role("combobox", name="T1 compared with a normal disc", exact=True).click()
+    page.get_by_role("option", name="darker", exact=True).click()
+    _settle(page)
+    page.get_by_role("combobox", name="Distribution", exact=True).click()
+    page.get_by_role("option", name="multifocal", exact=True).click()
+    _settle(page)
+    after = _leader(page)
+    page.screenshot(path=str(ARTIFACTS / "explore-after.png"), full_page=True)
     assert "Leading cause" in before and "Leading cause" in after
     assert before != after, "changing T1 and the pattern should change the leading cause"
     assert (ARTIFACTS / "explore-after.png").stat().st_size > 10_000
@@ -144,28 +152,22 @@ def practice_round(page, handle: str, case_shot: Path | None = None) -> str:  # 
     return str(feedback.inner_text())
 
 
-def test_a_practice_round_with_a_wrong_answer_and_the_progress_page(app_url: str) -> None:
+def test_a_practice_round_with_a_wrong_answer_and_the_progress_page(app_url: str, browser) -> None:
     """A trainee signs in with a handle, answers wrongly, sees the feedback, then their progress."""
-    from playwright.sync_api import sync_playwright
+    page, outside = _page(browser, app_url, 1800)
+    page.goto(f"{app_url}/practice", wait_until="networkidle")
+    text = practice_round(page, "browser-trainee", ARTIFACTS / "practice-case.png")
+    page.screenshot(path=str(ARTIFACTS / "practice-feedback.png"), full_page=True)
 
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        page, outside = _page(browser, app_url, 1800)
-        page.goto(f"{app_url}/practice", wait_until="networkidle")
-        text = practice_round(page, "browser-trainee", ARTIFACTS / "practice-case.png")
-        page.screenshot(path=str(ARTIFACTS / "practice-feedback.png"), full_page=True)
-
-        page.goto(f"{app_url}/progress", wait_until="networkidle")
-        page.get_by_text("My progress").first.wait_for(timeout=60_000)
-        box = page.get_by_role("textbox", name="Your name or handle")
-        box.fill("browser-trainee")
-        box.press("Enter")
-        _settle(page)
-        page.get_by_text("Weakest causes first").first.wait_for(timeout=60_000)
-        page.screenshot(path=str(ARTIFACTS / "progress.png"), full_page=True)
-        exceptions = page.locator('[data-testid="stException"]').count()
-        browser.close()
+    page.goto(f"{app_url}/progress", wait_until="networkidle")
+    page.get_by_text("My progress").first.wait_for(timeout=60_000)
+    box = page.get_by_role("textbox", name="Your name or handle")
+    box.fill("browser-trainee")
+    box.press("Enter")
+    _settle(page)
+    page.get_by_text("Weakest causes first").first.wait_for(timeout=60_000)
+    page.screenshot(path=str(ARTIFACTS / "progress.png"), full_page=True)
+    exceptions = page.locator('[data-testid="stException"]').count()
     assert "points. The answer:" in text
     assert exceptions == 0
     assert outside == [], f"requests left the machine: {outside}"
@@ -201,68 +203,56 @@ def _no_exception_elements(page, where: str) -> None:  # type: ignore[no-untyped
 
 
 @pytest.mark.parametrize("width", [1400, 800])
-def test_every_page_at_laptop_and_narrow_width(app_url: str, width: int) -> None:
+def test_every_page_at_laptop_and_narrow_width(app_url: str, browser, width: int) -> None:
     """Every page loads clean (no exception element, console error or outside request) and
     is screenshotted; at 800 px nothing is wider than the window and Explore stacks."""
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        page, problems = _watched(browser, app_url, width, 1000)
-        # Open the app once and move by its navigation, as a person does; a direct load of a
-        # sub-path makes Streamlit probe <path>/_stcore/* first, which logs 404s by design.
-        page.goto(app_url, wait_until="networkidle")
-        for path, (title, marker) in PAGES.items():
-            _open(page, title)
-            page.get_by_text("Educational use only").first.wait_for(timeout=60_000)
-            page.get_by_text(marker).first.wait_for(timeout=120_000)
-            _settle(page)
-            assert page.url.rstrip("/") == f"{app_url}/{path}".rstrip("/"), page.url
-            name = path or "explore"
-            page.screenshot(path=str(ARTIFACTS / f"page-{name}-{width}.png"), full_page=True)
-            _no_exception_elements(page, f"/{path} at {width} px")
-            overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-            assert overflow <= 0, f"/{path} at {width} px is {overflow} px wider than the window"
-            if not path:
-                form = page.get_by_text("Ranked differential").first.bounding_box()
-                age = page.get_by_role("spinbutton", name="Age (years)").bounding_box()
-                assert form and age
-                stacked = form["y"] > age["y"] + age["height"]
-                assert stacked == (width < 1000), f"Explore at {width} px: stacked={stacked}"
-                for button in page.locator('[data-testid="stBaseButton-secondary"]').all():
-                    fits = button.evaluate("b => b.scrollWidth <= b.clientWidth + 1")
-                    assert fits, f"a button label is cut at {width} px: {button.inner_text()}"
-        browser.close()
+    page, problems = _watched(browser, app_url, width, 1000)
+    # Open the app once and move by its navigation, as a person does; a direct load of a
+    # sub-path makes Streamlit probe <path>/_stcore/* first, which logs 404s by design.
+    page.goto(app_url, wait_until="networkidle")
+    for path, (title, marker) in PAGES.items():
+        _open(page, title)
+        page.get_by_text("Educational use only").first.wait_for(timeout=60_000)
+        page.get_by_text(marker).first.wait_for(timeout=120_000)
+        _settle(page)
+        assert page.url.rstrip("/") == f"{app_url}/{path}".rstrip("/"), page.url
+        name = path or "explore"
+        page.screenshot(path=str(ARTIFACTS / f"page-{name}-{width}.png"), full_page=True)
+        _no_exception_elements(page, f"/{path} at {width} px")
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"/{path} at {width} px is {overflow} px wider than the window"
+        if not path:
+            form = page.get_by_text("Ranked differential").first.bounding_box()
+            age = page.get_by_role("spinbutton", name="Age (years)").bounding_box()
+            assert form and age
+            stacked = form["y"] > age["y"] + age["height"]
+            assert stacked == (width < 1000), f"Explore at {width} px: stacked={stacked}"
+            for button in page.locator('[data-testid="stBaseButton-secondary"]').all():
+                fits = button.evaluate("b => b.scrollWidth <= b.clientWidth + 1")
+                assert fits, f"a button label is cut at {width} px: {button.inner_text()}"
     assert problems == [], problems
 
 
-def test_the_schematic_drawing_of_three_contrasting_cases(app_url: str) -> None:
+def test_the_schematic_drawing_of_three_contrasting_cases(app_url: str, browser) -> None:
     """Load three unlike curated cases on Explore and screenshot each one's sketch tab."""
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        page, problems = _watched(browser, app_url, 1400, 1400)
-        page.goto(app_url, wait_until="networkidle")
-        page.get_by_text("Educational use only").first.wait_for(timeout=60_000)
-        for case_id, name in CONTRASTING.items():
-            page.get_by_role("combobox", name="Load a curated case", exact=True).click()
-            page.keyboard.type(case_id)
-            page.get_by_role("option").first.click()
-            page.get_by_role("button", name="Load", exact=True).click()
-            _settle(page)
-            page.get_by_role("tab", name="Sketch").click()
-            _settle(page)
-            image = page.locator('[data-testid="stImage"] img').first
-            image.wait_for(timeout=60_000)
-            box = image.bounding_box()
-            assert box and box["width"] > 300, f"{case_id}: the sketch is not shown"
-            image.screenshot(path=str(ARTIFACTS / f"sketch-{name}.png"))
-            assert "not an image of the patient" in page.inner_text("body")
-            _no_exception_elements(page, case_id)
-        browser.close()
+    page, problems = _watched(browser, app_url, 1400, 1400)
+    page.goto(app_url, wait_until="networkidle")
+    page.get_by_text("Educational use only").first.wait_for(timeout=60_000)
+    for case_id, name in CONTRASTING.items():
+        page.get_by_role("combobox", name="Load a curated case", exact=True).click()
+        page.keyboard.type(case_id)
+        page.get_by_role("option").first.click()
+        page.get_by_role("button", name="Load", exact=True).click()
+        _settle(page)
+        page.get_by_role("tab", name="Sketch").click()
+        _settle(page)
+        image = page.locator('[data-testid="stImage"] img').first
+        image.wait_for(timeout=60_000)
+        box = image.bounding_box()
+        assert box and box["width"] > 300, f"{case_id}: the sketch is not shown"
+        image.screenshot(path=str(ARTIFACTS / f"sketch-{name}.png"))
+        assert "not an image of the patient" in page.inner_text("body")
+        _no_exception_elements(page, case_id)
     assert problems == [], problems
 
 
@@ -273,29 +263,24 @@ def _pick(page, label: str, option: str) -> None:  # type: ignore[no-untyped-def
     _settle(page)
 
 
-def test_rules_filter_and_chart_heights_in_a_real_browser(app_url: str) -> None:
+def test_rules_filter_and_chart_heights_in_a_real_browser(app_url: str, browser) -> None:
     """The Rules page finds myeloma rules that read diffusion through a derived fact, and the
     differential chart gives every cause its own row (about 30 px each, labels apart)."""
     import re
 
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        page, problems = _watched(browser, app_url, 1400, 1400)
-        page.goto(app_url, wait_until="networkidle")
-        page.get_by_text("Leading cause:").first.wait_for(timeout=60_000)
-        _settle(page)
-        chart = page.locator('[data-testid="stVegaLiteChart"]').first.bounding_box()
-        assert chart and chart["height"] >= 10 * 25, f"ten causes squeezed into {chart}"
-        _open(page, "Rules")
-        page.get_by_text("rules shown").first.wait_for(timeout=120_000)
-        _settle(page)
-        _pick(page, "Cause", "Multiple myeloma / plasmacytoma")
-        _pick(page, "Reads finding (directly or through derived facts)", "Diffusion (DWI)")
-        shown = page.get_by_text(re.compile(r"\d+ of \d+ rules shown")).first.inner_text()
-        page.screenshot(path=str(ARTIFACTS / "rules-myeloma-diffusion.png"), full_page=True)
-        _no_exception_elements(page, "rules filter")
-        browser.close()
+    page, problems = _watched(browser, app_url, 1400, 1400)
+    page.goto(app_url, wait_until="networkidle")
+    page.get_by_text("Leading cause:").first.wait_for(timeout=60_000)
+    _settle(page)
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first.bounding_box()
+    assert chart and chart["height"] >= 10 * 25, f"ten causes squeezed into {chart}"
+    _open(page, "Rules")
+    page.get_by_text("rules shown").first.wait_for(timeout=120_000)
+    _settle(page)
+    _pick(page, "Cause", "Multiple myeloma / plasmacytoma")
+    _pick(page, "Reads finding (directly or through derived facts)", "Diffusion (DWI)")
+    shown = page.get_by_text(re.compile(r"\d+ of \d+ rules shown")).first.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "rules-myeloma-diffusion.png"), full_page=True)
+    _no_exception_elements(page, "rules filter")
     assert int(shown.split()[0]) >= 1, shown
     assert problems == [], problems
