@@ -19,6 +19,21 @@ GOOD_RULE = """
 """
 
 
+CYCLE_FACTS = ("facts:\n  - {id: a, label: A, description: first fact in a cycle of two}\n"
+               "  - {id: b, label: B, description: second fact in a cycle of two}\n")
+CYCLE_RULES = """  - id: cycle-a-from-b
+    when: {fact: b}
+    then: {derive: a}
+    rationale: Derives a from b, half of a cycle.
+    refs: [Carroll1997]
+  - id: cycle-b-from-a
+    when: {fact: a}
+    then: {derive: b}
+    rationale: Derives b from a, the other half of the cycle.
+    refs: [Carroll1997]
+"""
+
+
 def _family(rules_dir: Path, body: str, facts: str = "") -> None:
     text = f"family: test\ntitle: Test family\n{facts}rules:\n{GOOD_RULE}{body}"
     (rules_dir / "test_family.yaml").write_text(text)
@@ -90,43 +105,15 @@ def test_undeclared_and_cyclic_facts_are_refused(rules_copy: Path) -> None:
     refs: [Carroll1997]
 """)
     assert "undeclared derived fact 'nowhere'" in _load_error(rules_copy)
-    facts = ("facts:\n  - {id: a, label: A, description: first fact in a cycle of two}\n"
-             "  - {id: b, label: B, description: second fact in a cycle of two}\n")
-    _family(rules_copy, """
-  - id: test-a-from-b
-    when: {fact: b}
-    then: {derive: a}
-    rationale: Derives a from b, half of a cycle.
-    refs: [Carroll1997]
-  - id: test-b-from-a
-    when: {fact: a}
-    then: {derive: b}
-    rationale: Derives b from a, the other half of the cycle.
-    refs: [Carroll1997]
-""", facts)
+    _family(rules_copy, CYCLE_RULES, CYCLE_FACTS)
     assert "cycle" in _load_error(rules_copy)
 
 
 def test_a_cycle_is_reported_in_the_file_that_holds_it(rules_copy: Path) -> None:
     (rules_copy / "aaa_first.yaml").write_text(
         f"family: first\ntitle: A file sorted before the cycle\nrules:\n{GOOD_RULE}")
-    (rules_copy / "zzz_cycle.yaml").write_text("""family: cycle
-title: Two rules deriving each other
-facts:
-  - {id: a, label: A, description: first fact in a cycle of two}
-  - {id: b, label: B, description: second fact in a cycle of two}
-rules:
-  - id: cycle-a-from-b
-    when: {fact: b}
-    then: {derive: a}
-    rationale: Derives a from b, half of a cycle.
-    refs: [Carroll1997]
-  - id: cycle-b-from-a
-    when: {fact: a}
-    then: {derive: b}
-    rationale: Derives b from a, the other half of the cycle.
-    refs: [Carroll1997]
-""")
+    (rules_copy / "zzz_cycle.yaml").write_text(
+        f"family: cycle\ntitle: Two rules deriving each other\n{CYCLE_FACTS}rules:\n{CYCLE_RULES}")
     with pytest.raises(InputError) as caught:
         load_knowledge(rules_copy)
     problem = caught.value.problems[0]
