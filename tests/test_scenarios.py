@@ -60,3 +60,13 @@ def test_after_sixty_a_dark_subchondral_femoral_head_also_supports_insufficiency
             "trv-necrosis-femoral-head-subchondral"} <= older
     assert "trv-fracture-femoral-head-subchondral-older" not in younger
     assert "trv-necrosis-femoral-head-subchondral" in younger
+
+
+SPINE_DEFINED = {"phy-hem-only-outside-the-site-profile", "deg-only-outside-the-site-profile",
+                 "inf-tb-only-outside-the-site-profile"}
+
+
+def test_a_lesion_only_in_the_foot_cannot_be_a_cause_defined_by_the_spine(diagnoser: Diagnoser) -> None:
+    assert _fired(diagnoser, sites=["foot"]) >= SPINE_DEFINED
+    assert not _fired(diagnoser, sites=["foot", "lumbar_spine"]) & SPINE_DEFINED
+    assert not _fired(diagnoser, sites=[]) & SPINE_DEFINED
