@@ -64,9 +64,16 @@ def test_after_sixty_a_dark_subchondral_femoral_head_also_supports_insufficiency
 
 SPINE_DEFINED = {"phy-hem-only-outside-the-site-profile", "deg-only-outside-the-site-profile",
                  "inf-tb-only-outside-the-site-profile"}
+FOOT_ONLY = SPINE_DEFINED | {"neo-met-foot-only"}
 
 
-def test_a_lesion_only_in_the_foot_cannot_be_a_cause_defined_by_the_spine(diagnoser: Diagnoser) -> None:
-    assert _fired(diagnoser, sites=["foot"]) >= SPINE_DEFINED
-    assert not _fired(diagnoser, sites=["foot", "lumbar_spine"]) & SPINE_DEFINED
-    assert not _fired(diagnoser, sites=[]) & SPINE_DEFINED
+def test_a_lesion_only_in_the_foot_is_neither_spinal_nor_likely_metastatic(diagnoser: Diagnoser) -> None:
+    assert _fired(diagnoser, sites=["foot"]) >= FOOT_ONLY
+    assert not _fired(diagnoser, sites=["foot", "lumbar_spine"]) & FOOT_ONLY
+    assert not _fired(diagnoser, sites=[]) & FOOT_ONLY
+
+
+def test_a_skull_lesion_is_not_spinal_but_may_still_be_a_metastasis(diagnoser: Diagnoser) -> None:
+    fired = _fired(diagnoser, sites=["skull"])
+    assert fired >= SPINE_DEFINED
+    assert "neo-met-foot-only" not in fired
