@@ -16,7 +16,7 @@ from engine.case import Case
 from engine.clips_export import constructs
 from engine.diagnosis import Diagnoser
 from engine.facts import observations
-from engine.working_memory import Derived, Evidence, Seen, case_facts
+from engine.working_memory import Derived, Evidence, Seen
 
 Result = tuple[frozenset[str], frozenset[tuple[Any, ...]], frozenset[tuple[Any, ...]]]
 
@@ -52,11 +52,7 @@ class ClipsReference:
 
 
 def experta_run(diagnoser: Diagnoser, case: Case) -> Result:
-    engine = diagnoser.borrow()
-    try:
-        engine.reset()
-        engine.declare(*case_facts(observations(case)))
-        engine.run()
+    with diagnoser.fired(case) as engine:
         derived, evidence, seen = set(), set(), set()
         for fact in engine.facts.values():
             if isinstance(fact, Derived):
@@ -66,8 +62,6 @@ def experta_run(diagnoser: Diagnoser, case: Case) -> Result:
             elif isinstance(fact, Seen):
                 seen.add((fact["rule"], fact["finding"], fact["value"]))
         return frozenset(derived), frozenset(evidence), frozenset(seen)
-    finally:
-        diagnoser.give_back(engine)
 
 
 @dataclass

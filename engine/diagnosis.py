@@ -10,6 +10,8 @@ every rerun in a fresh thread. The command line and the app both call ``diagnose
 from __future__ import annotations
 
 import queue
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -86,16 +88,23 @@ class Diagnoser:
     def give_back(self, engine: TracingEngine) -> None:
         self._idle.put(engine)
 
-    def run(self, case: Case) -> tuple[list[str], list[EvidenceItem], list[Firing]]:
-        """Fire the rules on a case; return derived facts, evidence and the firing trace."""
+    @contextmanager
+    def fired(self, case: Case) -> Iterator[TracingEngine]:
+        """A pooled engine that has run on the case (without its expected block), for
+        reading its working memory; it goes back to the pool afterwards."""
         engine = self.borrow()
         try:
             engine.reset()
             engine.declare(*case_facts(observations(case.without_expected())))
             engine.run()
-            return self.read(engine)
+            yield engine
         finally:
             self.give_back(engine)
+
+    def run(self, case: Case) -> tuple[list[str], list[EvidenceItem], list[Firing]]:
+        """Fire the rules on a case; return derived facts, evidence and the firing trace."""
+        with self.fired(case) as engine:
+            return self.read(engine)
 
     def read(self, engine: TracingEngine) -> tuple[list[str], list[EvidenceItem], list[Firing]]:
         """Derived facts, evidence and trace of a run engine's working memory."""
