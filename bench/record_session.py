@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import json
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -26,14 +25,11 @@ HANDLE = "load-trainee"
 def record() -> None:
     from playwright.sync_api import sync_playwright
 
-    from ui.launch import free_port, healthy
+    from ui.launch import app_process, free_port, healthy
 
     port = free_port()
     home = tempfile.mkdtemp(prefix="marrowdx-record-")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "ui.serve", "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=ROOT, env={"MARROWDX_HOME": home, "PATH": "/usr/bin:/bin"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = app_process(port, {"MARROWDX_HOME": home, "PATH": "/usr/bin:/bin"})
     url = f"http://127.0.0.1:{port}"
     frames: list[dict[str, str]] = []
     action = {"name": "open Explore"}

@@ -170,13 +170,10 @@ def _first_load() -> tuple[str, float | None]:
         return "Chromium or Playwright missing", None
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    from ui.launch import free_port, healthy
+    from ui.launch import app_process, free_port, healthy
 
     port = free_port()
-    env = {**os.environ, "MARROWDX_HOME": tempfile.mkdtemp(prefix="marrowdx-bench-")}
-    server = subprocess.Popen([sys.executable, "-m", "ui.serve", "--server.port", str(port),
-                               "--server.address", "127.0.0.1"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = app_process(port, {**os.environ, "MARROWDX_HOME": tempfile.mkdtemp(prefix="marrowdx-bench-")})
     try:
         started = time.perf_counter()
         if not healthy(f"http://127.0.0.1:{port}"):

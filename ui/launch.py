@@ -25,6 +25,7 @@ import time
 import urllib.request
 from pathlib import Path
 from types import TracebackType
+from typing import IO
 
 EXIT_INPUT = 2
 NGINX_CONF = """
@@ -92,6 +93,17 @@ def healthy(url: str, timeout: float = 120.0) -> bool:
     return False
 
 
+def app_process(port: int, env: dict[str, str], output: IO[bytes] | int = subprocess.DEVNULL,
+                ) -> subprocess.Popen[bytes]:
+    """One app process on loopback: ``python -m ui.serve`` (compiled and warmed before it
+    listens), its output and errors to ``output``."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "ui.serve", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=Path(__file__).resolve().parent.parent, env=env, stdout=output,
+        stderr=subprocess.STDOUT)
+
+
 def nginx_binary() -> str | None:
     return shutil.which("nginx") or next(
         (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if Path(p).exists()), None)
@@ -122,15 +134,10 @@ class Room:
         env = dict(os.environ)
         if self.db:
             env["MARROWDX_DB"] = self.db
-        root = Path(__file__).resolve().parent.parent
         logs = self.run_dir / "logs"
         logs.mkdir(parents=True, exist_ok=True)
         for index, backend in enumerate(self.backends):
-            log = (logs / f"app-{index}.log").open("wb")
-            self.children.append(subprocess.Popen(
-                [sys.executable, "-m", "ui.serve", "--server.port", str(backend),
-                 "--server.address", "127.0.0.1", "--server.headless", "true"],
-                cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT))
+            self.children.append(app_process(backend, env, (logs / f"app-{index}.log").open("wb")))
         for index, backend in enumerate(self.backends):
             if not healthy(f"http://127.0.0.1:{backend}"):
                 self.stop()
