@@ -31,6 +31,8 @@ from engine.explanation import explain
 from engine.vocabulary import FIELD_SPECS, FieldSpec, Kind
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # bench/ and ui/ are folders of the checkout, not installed packages
 EXAMPLE = ROOT / "examples" / "example-myeloma.yaml"
 # Targets of the what-if-and-speed issue (2 cores).
 TARGETS = {
@@ -141,8 +143,6 @@ def _probes(diagnoser: Any, cases: list[Case]) -> tuple[float, float]:
 
 
 def _clips(diagnoser: Any, cases: list[Case]) -> tuple[str, float | None]:
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))  # bench/ is a folder of the checkout, not an installed package
     try:
         import clips  # noqa: F401  (dev dependency)
     except ImportError:
@@ -168,8 +168,6 @@ def _first_load() -> tuple[str, float | None]:
         chromium = None
     if chromium is None:
         return "Chromium or Playwright missing", None
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
     from ui.launch import app_process, free_port, healthy
 
     port = free_port()
@@ -267,8 +265,6 @@ def main() -> None:
     table = "\n".join(lines)
     print(table)
     if "--readme" in sys.argv:
-        if str(ROOT) not in sys.path:
-            sys.path.insert(0, str(ROOT))
         from bench.readme_block import write_block
 
         write_block("bench", table)
