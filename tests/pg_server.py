@@ -9,11 +9,12 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from ui.launch import free_port
 
 
 def binaries() -> tuple[str, str] | None:
@@ -25,12 +26,6 @@ def binaries() -> tuple[str, str] | None:
             return None
         initdb, pg_ctl = found[-1], str(Path(found[-1]).with_name("pg_ctl"))
     return initdb, pg_ctl
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _as_server_user(command: list[str]) -> list[str]:
@@ -58,7 +53,7 @@ def postgres_server(folder: Path) -> Iterator[str]:
             parent.chmod(parent.stat().st_mode | 0o011)
     subprocess.run(_as_server_user([initdb, "-D", str(data), "-U", "postgres", "--auth=trust",
                                     "--no-sync"]), check=True, capture_output=True)
-    port = _free_port()
+    port = free_port()
     options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off"
     subprocess.run(_as_server_user([pg_ctl, "-D", str(data), "-o", options, "-w", "-l",
                                     str(folder / "server.log"), "start"]),
