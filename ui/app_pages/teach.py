@@ -114,17 +114,17 @@ with compare_tab:
                              format_func=lambda c: library[c].title or c)
         second = c2.selectbox("Right case", ids, index=1, key="teach_right",
                               format_func=lambda c: library[c].title or c)
-        results = {}
-        for column, case_id in ((c1, first), (c2, second)):
-            with column:
-                pictures.schematic(library[case_id].without_expected(), caption=False)
-                results[case_id] = ui.run_diagnose(library[case_id].without_expected())
-                ui.differential_chart(results[case_id], limit=6)
-        st.caption(pictures.DISCLAIMER)
         left, right = library[first].without_expected(), library[second].without_expected()
+        results = []
+        for column, shown in ((c1, left), (c2, right)):
+            with column:
+                pictures.schematic(shown, caption=False)
+                results.append(ui.run_diagnose(shown))
+                ui.differential_chart(results[-1], limit=6)
+        st.caption(pictures.DISCLAIMER)
         st.subheader("Findings that differ, and what each does to the left case")
         rows = []
-        leader = results[first].differential[0].cause
+        leader = results[0].differential[0].cause
         found = differences(left, right)
         variants: list[Case | None] = []
         for diff in found:
